@@ -1,0 +1,164 @@
+# The workbook's registration functions. A chapter's CMakeLists.txt is a list
+# of one-line calls:
+#
+#   workbook_chapter(gil "The GIL")      # once, first
+#   workbook_example(gil_scaling)        # chapters/01-gil/gil_scaling.cpp
+#   workbook_exercise(parallel_sum)      # exercises|solutions/01-gil/parallel_sum.hpp
+#                                        # + tools/grader/01-gil/parallel_sum.test.cpp
+#                                        # + tools/hints/01-gil/parallel_sum.md
+
+include_guard(GLOBAL)
+
+set(WORKBOOK_ROOT "${CMAKE_CURRENT_LIST_DIR}/..")
+cmake_path(NORMAL_PATH WORKBOOK_ROOT)
+string(REGEX REPLACE "/$" "" WORKBOOK_ROOT "${WORKBOOK_ROOT}")
+
+math(EXPR WORKBOOK_TEST_TIMEOUT "${WORKBOOK_TEST_BUDGET} + 30")
+
+# Characters Catch2 reads as test-spec syntax cannot appear in a test case's
+# name: ctest runs every case by its exact name.
+set(_workbook_bad_test_name_chars "[],*\\\"~")
+
+# workbook_chapter(<label> <title>)
+# Declares the chapter that the current directory (chapters/NN-topic) holds.
+macro(workbook_chapter label title)
+  cmake_path(GET CMAKE_CURRENT_SOURCE_DIR FILENAME WORKBOOK_CHAPTER)
+  set(WORKBOOK_CHAPTER_LABEL "${label}")
+  set_property(GLOBAL APPEND PROPERTY WORKBOOK_MANIFEST
+               "chapter\t${WORKBOOK_CHAPTER}\t${label}\t${title}")
+endmacro()
+
+function(_workbook_require_chapter what)
+  if(NOT DEFINED WORKBOOK_CHAPTER)
+    message(FATAL_ERROR "${what}: call workbook_chapter(<label> <title>) first")
+  endif()
+endfunction()
+
+# workbook_example(<name> [ARGS args...] [EXPECTED_OUTPUT file] [LIBS targets...]
+#                  [NO_TSAN])
+# Builds chapters/NN-topic/<name>.cpp into the executable <name>, adds a
+# `run_<name>` target, and a ctest test "example: <name>" (labels: the
+# chapter's and `example`) that must exit 0 and, with EXPECTED_OUTPUT, print
+# exactly that file's text.
+function(workbook_example name)
+  _workbook_require_chapter("workbook_example(${name})")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "NO_TSAN" "EXPECTED_OUTPUT" "ARGS;LIBS")
+  set(source "${CMAKE_CURRENT_SOURCE_DIR}/${name}.cpp")
+  if(NOT EXISTS "${source}")
+    message(FATAL_ERROR "workbook_example(${name}): ${source} does not exist")
+  endif()
+  if(TARGET ${name})
+    message(FATAL_ERROR "workbook_example(${name}): the name is already taken")
+  endif()
+  add_executable(${name} "${source}")
+  target_link_libraries(${name} PRIVATE workbook::warnings Threads::Threads ${arg_LIBS})
+  add_custom_target(run_${name} COMMAND ${name} ${arg_ARGS} USES_TERMINAL
+                    COMMENT "Running example ${name}")
+
+  set(expected "")
+  if(arg_EXPECTED_OUTPUT)
+    set(expected "${CMAKE_CURRENT_SOURCE_DIR}/${arg_EXPECTED_OUTPUT}")
+  endif()
+  add_test(NAME "example: ${name}"
+           COMMAND ${CMAKE_COMMAND} -D "EXECUTABLE=$<TARGET_FILE:${name}>" -D "ARGS=${arg_ARGS}"
+                   -D "EXPECTED=${expected}" -P "${WORKBOOK_ROOT}/cmake/RunExample.cmake")
+  set(labels "${WORKBOOK_CHAPTER_LABEL};example")
+  if(arg_NO_TSAN)
+    list(APPEND labels "no-tsan")
+  endif()
+  set_tests_properties("example: ${name}" PROPERTIES LABELS "${labels}" TIMEOUT 300)
+  set_property(GLOBAL APPEND PROPERTY WORKBOOK_MANIFEST
+               "example\t${WORKBOOK_CHAPTER}\t${name}\tchapters/${WORKBOOK_CHAPTER}/${name}.cpp")
+endfunction()
+
+# workbook_exercise(<name> [LIBS targets...])
+# Compiles the hidden test tools/grader/NN-topic/<name>.test.cpp against
+# ${WORKBOOK_SOURCE}/NN-topic/<name>.hpp into `grade_<name>`, and registers:
+#  - "<name>: compiles", a ctest fixture that (re)builds the grader, so that
+#    plain `ctest` grades the file as it is now and a file that does not
+#    compile fails alone;
+#  - one ctest test "<name>: <test case>" per Catch2 TEST_CASE, labelled with
+#    the chapter's label, `exercise` and <name>.
+function(workbook_exercise name)
+  _workbook_require_chapter("workbook_exercise(${name})")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "" "LIBS")
+  set(chapter "${WORKBOOK_CHAPTER}")
+  set(stub "exercises/${chapter}/${name}.hpp")
+  set(solution "solutions/${chapter}/${name}.hpp")
+  set(grader "tools/grader/${chapter}/${name}.test.cpp")
+  set(hints "tools/hints/${chapter}/${name}.md")
+  foreach(file IN ITEMS "${stub}" "${solution}" "${grader}" "${hints}")
+    if(NOT EXISTS "${WORKBOOK_ROOT}/${file}")
+      message(FATAL_ERROR "workbook_exercise(${name}): ${file} is missing (an exercise is a stub, a "
+                          "solution, a hidden test and a hint file)")
+    endif()
+  endforeach()
+  get_property(known GLOBAL PROPERTY WORKBOOK_EXERCISES)
+  if(name IN_LIST known)
+    message(FATAL_ERROR "workbook_exercise(${name}): exercise names must be unique across chapters")
+  endif()
+  set_property(GLOBAL APPEND PROPERTY WORKBOOK_EXERCISES "${name}")
+
+  set(target grade_${name})
+  add_executable(${target} "${WORKBOOK_ROOT}/${grader}")
+  target_include_directories(${target} PRIVATE "${WORKBOOK_ROOT}/${WORKBOOK_SOURCE}/${chapter}")
+  target_link_libraries(${target} PRIVATE workbook::grader_main workbook::warnings ${arg_LIBS})
+  target_precompile_headers(${target} REUSE_FROM workbook_grader_pch)
+
+  add_test(NAME "${name}: compiles"
+           COMMAND ${CMAKE_COMMAND} --build "${CMAKE_BINARY_DIR}" --config $<CONFIG> --target ${target})
+  set_tests_properties("${name}: compiles" PROPERTIES
+    FIXTURES_SETUP "compiles_${name}" RESOURCE_LOCK workbook_build TIMEOUT 600
+    LABELS "${WORKBOOK_CHAPTER_LABEL};exercise;${name};compile")
+
+  # The test cases, read from the source so that an exercise that does not
+  # compile still shows every case it would be graded on.
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${WORKBOOK_ROOT}/${grader}")
+  file(READ "${WORKBOOK_ROOT}/${grader}" text)
+  string(REGEX MATCHALL "TEST_CASE\\([ \t\r\n]*\"[^\"]*\"" cases "${text}")
+  if(NOT cases)
+    message(FATAL_ERROR "${grader}: no TEST_CASE(\"name\", ...) found")
+  endif()
+  set(environment "WORKBOOK_TEST_BUDGET=${WORKBOOK_TEST_BUDGET}")
+  if(WORKBOOK_EXPECT_FAILURE)
+    list(APPEND environment "WORKBOOK_EXPECT_FAILURE=1")
+  endif()
+  if(WORKBOOK_SANITIZE STREQUAL "thread")
+    list(APPEND environment "TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1")
+  elseif(WORKBOOK_SANITIZE STREQUAL "address")
+    list(APPEND environment "ASAN_OPTIONS=detect_stack_use_after_return=1:strict_init_order=1"
+         "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
+  endif()
+  set(seen "")
+  foreach(case IN LISTS cases)
+    string(REGEX REPLACE "^TEST_CASE\\([ \t\r\n]*\"([^\"]*)\"$" "\\1" case "${case}")
+    string(REGEX MATCH "[][,*\\\\\"~;]" bad "${case}")
+    if(bad OR case STREQUAL "" OR case MATCHES "^ |^exclude:")
+      message(FATAL_ERROR "${grader}: test case \"${case}\": names must not contain ${_workbook_bad_test_name_chars} or ';'")
+    endif()
+    if(case IN_LIST seen)
+      message(FATAL_ERROR "${grader}: two test cases are named \"${case}\"")
+    endif()
+    list(APPEND seen "${case}")
+    set(test "${name}: ${case}")
+    add_test(NAME "${test}" COMMAND ${target} "${case}" --warn NoAssertions)
+    set_tests_properties("${test}" PROPERTIES
+      FIXTURES_REQUIRED "compiles_${name}" TIMEOUT ${WORKBOOK_TEST_TIMEOUT}
+      LABELS "${WORKBOOK_CHAPTER_LABEL};exercise;${name}" ENVIRONMENT "${environment}")
+    set_property(GLOBAL APPEND PROPERTY WORKBOOK_MANIFEST "test\t${name}\t${test}")
+  endforeach()
+  set_property(GLOBAL APPEND PROPERTY WORKBOOK_MANIFEST
+               "exercise\t${chapter}\t${name}\t${stub}\t${solution}\t${grader}\t${hints}")
+endfunction()
+
+# Writes ${CMAKE_BINARY_DIR}/workbook-manifest.tsv: the chapters, exercises,
+# test cases and examples in book order, for the workbook's command-line tool.
+function(workbook_write_manifest)
+  get_property(lines GLOBAL PROPERTY WORKBOOK_MANIFEST)
+  set(text "# workbook manifest: kind<TAB>fields... (generated by CMake)\n")
+  string(APPEND text "build\t${WORKBOOK_SOURCE}\t${WORKBOOK_SANITIZE}\t${WORKBOOK_ROOT}\n")
+  foreach(line IN LISTS lines)
+    string(APPEND text "${line}\n")
+  endforeach()
+  file(GENERATE OUTPUT "${CMAKE_BINARY_DIR}/workbook-manifest.tsv" CONTENT "${text}")
+endfunction()

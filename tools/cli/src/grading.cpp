@@ -1,0 +1,157 @@
+#include "grading.hpp"
+
+#include <sstream>
+
+namespace workbook::cli {
+
+const char* to_string(State state) {
+  switch (state) {
+  case State::done: return "done";
+  case State::not_started: return "not started";
+  case State::failing: return "failing";
+  case State::deadlocked: return "deadlock?";
+  case State::crashed: return "crashed";
+  case State::does_not_compile: return "does not compile";
+  case State::not_graded: return "not graded";
+  }
+  return "?";
+}
+
+namespace {
+
+bool contains(const std::string& text, const char* what) { return text.find(what) != std::string::npos; }
+
+std::string trim(std::string text) {
+  const auto begin = text.find_first_not_of(" \t\r\n");
+  if (begin == std::string::npos) {
+    return "";
+  }
+  const auto end = text.find_last_not_of(" \t\r\n");
+  return text.substr(begin, end - begin + 1);
+}
+
+std::string relative_to(std::string text, const std::string& root) {
+  if (root.empty()) {
+    return text;
+  }
+  const std::string prefix = root + "/";
+  for (std::size_t at; (at = text.find(prefix)) != std::string::npos;) {
+    text.erase(at, prefix.size());
+  }
+  return text;
+}
+
+bool crashed(const TestRecord& record) {
+  const auto& message = record.failure_message;
+  return contains(message, "SEGFAULT") || contains(message, "Exception") || contains(message, "SIGABRT") ||
+         contains(message, "Child aborted") || contains(record.output, "ThreadSanitizer:") ||
+         contains(record.output, "AddressSanitizer:") || contains(record.output, "runtime error:");
+}
+
+std::string first_failure_line(const std::string& output) {
+  std::istringstream in(output);
+  std::string line;
+  std::string previous;
+  while (std::getline(in, line)) {
+    if (contains(line, "FAILED:")) {
+      std::string expression;
+      std::getline(in, expression);
+      return trim(expression);
+    }
+    if (contains(line, "WARNING: ThreadSanitizer:") || contains(line, "ERROR: AddressSanitizer:") ||
+        contains(line, "runtime error:")) {
+      return trim(line);
+    }
+  }
+  return "";
+}
+
+} // namespace
+
+std::string first_compiler_error(const std::string& log, const std::string& root) {
+  std::istringstream in(log);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (contains(line, ": error:") || contains(line, ": fatal error:")) {
+      return relative_to(trim(line), root);
+    }
+  }
+  return "";
+}
+
+std::vector<Verdict> grade(const Manifest& manifest, const std::vector<TestRecord>& records) {
+  std::map<std::string, const TestRecord*> by_name;
+  for (const auto& record : records) {
+    by_name[record.name] = &record;
+  }
+  std::vector<Verdict> verdicts;
+  for (const auto& exercise : manifest.exercises) {
+    Verdict verdict;
+    verdict.exercise = &exercise;
+    verdict.total = static_cast<int>(exercise.tests.size());
+
+    const auto compile = by_name.find(exercise.name + ": compiles");
+    if (compile == by_name.end()) {
+      verdicts.push_back(verdict);
+      continue;
+    }
+    if (compile->second->status != "run") {
+      verdict.state = State::does_not_compile;
+      verdict.detail = first_compiler_error(compile->second->output, manifest.root);
+      verdicts.push_back(verdict);
+      continue;
+    }
+
+    int stub_failures = 0;
+    int failures = 0;
+    std::string deadlock;
+    std::string crash;
+    std::string failure;
+    for (const auto& test : exercise.tests) {
+      const auto found = by_name.find(test);
+      if (found == by_name.end()) {
+        continue;
+      }
+      const TestRecord& record = *found->second;
+      if (record.status == "run") {
+        ++verdict.passed;
+        continue;
+      }
+      ++failures;
+      const std::string case_name = test.substr(exercise.name.size() + 2);
+      if (contains(record.output, "likely a deadlock") || record.failure_message == "Timeout") {
+        if (deadlock.empty()) {
+          deadlock = "\"" + case_name + "\" did not finish: likely a deadlock or a missed notify";
+        }
+      } else if (crashed(record)) {
+        if (crash.empty()) {
+          const std::string why = first_failure_line(record.output);
+          crash = "\"" + case_name + "\" crashed (" + record.failure_message + ")" + (why.empty() ? "" : ": " + why);
+        }
+      } else if (contains(record.output, "not implemented yet")) {
+        ++stub_failures;
+      } else if (failure.empty()) {
+        const std::string why = first_failure_line(record.output);
+        failure = "\"" + case_name + "\"" + (why.empty() ? "" : ": " + why);
+      }
+    }
+    if (failures == 0 && verdict.passed == verdict.total && verdict.total > 0) {
+      verdict.state = State::done;
+    } else if (!deadlock.empty()) {
+      verdict.state = State::deadlocked;
+      verdict.detail = deadlock;
+    } else if (!crash.empty()) {
+      verdict.state = State::crashed;
+      verdict.detail = relative_to(crash, manifest.root);
+    } else if (stub_failures == failures && verdict.passed == 0 && failures > 0) {
+      verdict.state = State::not_started;
+    } else if (failures > 0) {
+      verdict.state = State::failing;
+      verdict.detail = relative_to(failure, manifest.root);
+    }
+    verdicts.push_back(verdict);
+  }
+  return verdicts;
+}
+
+} // namespace workbook::cli

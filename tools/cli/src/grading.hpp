@@ -1,0 +1,40 @@
+// Turning ctest's per-test results into a verdict per exercise.
+#pragma once
+
+#include "junit.hpp"
+#include "manifest.hpp"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace workbook::cli {
+
+enum class State {
+  done,           ///< every test case passes
+  not_started,    ///< compiles; every failure is the stub's not_implemented
+  failing,        ///< compiles; some test cases fail
+  deadlocked,     ///< a test case hit the watchdog
+  crashed,        ///< a test case ended by a signal (or a sanitizer report)
+  does_not_compile,
+  not_graded,     ///< no result (the grading run did not reach it)
+};
+
+const char* to_string(State state);
+
+struct Verdict {
+  const Exercise* exercise = nullptr;
+  State state = State::not_graded;
+  int passed = 0;
+  int total = 0;
+  std::string detail; ///< first compiler error, failing case, watchdog message...
+};
+
+/// One verdict per exercise of `manifest`, in book order.
+std::vector<Verdict> grade(const Manifest& manifest, const std::vector<TestRecord>& records);
+
+/// The first compiler error in a build log, as "file:line: message"
+/// (with the root prefix removed), or "" when there is none.
+std::string first_compiler_error(const std::string& log, const std::string& root);
+
+} // namespace workbook::cli

@@ -1,0 +1,1 @@
+// Compiles the graders' precompiled header once (see CMakeLists.txt).

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Installs the workbook's dependencies from the distribution's packages.
+# On Debian/Ubuntu as root it runs apt-get; otherwise it prints the command to
+# run (with the Homebrew and Fedora equivalents) and fails.
+#   tools/install-deps.sh [--quiet]
+set -euo pipefail
+
+quiet=0
+[[ "${1:-}" == "--quiet" ]] && quiet=1
+
+# Debian package -> what shows it is there (a command, or a file).
+declare -A probe=(
+  [g++]="cmd:g++"
+  [clang]="cmd:clang++"
+  [cmake]="cmd:cmake"
+  [ninja-build]="cmd:ninja"
+  [pkg-config]="cmd:pkg-config"
+  [catch2]="file:/usr/include/catch2/catch.hpp|/usr/include/catch2/catch_all.hpp|/usr/local/include/catch2/catch_all.hpp|/opt/homebrew/include/catch2/catch_all.hpp"
+  [libasio-dev]="file:/usr/include/asio.hpp|/usr/local/include/asio.hpp|/opt/homebrew/include/asio.hpp"
+  [libcpp-httplib-dev]="file:/usr/include/httplib.h|/usr/local/include/httplib.h|/opt/homebrew/include/httplib.h"
+  [doxygen]="cmd:doxygen"
+)
+order=(g++ clang cmake ninja-build pkg-config catch2 libasio-dev libcpp-httplib-dev doxygen)
+
+present() {
+  local spec="${probe[$1]}"
+  case "$spec" in
+    cmd:*) command -v "${spec#cmd:}" > /dev/null 2>&1 ;;
+    file:*)
+      local IFS='|'
+      for f in ${spec#file:}; do [[ -e "$f" ]] && return 0; done
+      return 1
+      ;;
+  esac
+}
+
+missing=()
+if command -v dpkg-query > /dev/null 2>&1; then
+  # Debian and derivatives: ask the package database, which also knows the
+  # pieces no probe sees (the sanitizer runtimes of clang).
+  for package in "${order[@]}" libclang-rt-dev; do
+    dpkg-query -W -f='${Status}' "$package" 2> /dev/null | grep -q "install ok installed" \
+      || missing+=("$package")
+  done
+else
+  for package in "${order[@]}"; do
+    present "$package" || missing+=("$package")
+  done
+fi
+
+cmake_too_old() {
+  command -v cmake > /dev/null 2>&1 || return 1
+  local version
+  version="$(cmake --version | head -n1 | sed 's/[^0-9.]*\([0-9.]*\).*/\1/')"
+  [[ "$(printf '%s\n3.25\n' "$version" | sort -V | head -n1)" != "3.25" ]]
+}
+
+if ((${#missing[@]} == 0)); then
+  if cmake_too_old; then
+    echo "workbook: CMake 3.25 or newer is needed ($(cmake --version | head -n1) found)" >&2
+    exit 1
+  fi
+  ((quiet)) || echo "workbook: every dependency is installed."
+  exit 0
+fi
+
+echo "workbook: missing: ${missing[*]}"
+if command -v apt-get > /dev/null 2>&1; then
+  if [[ "$(id -u)" == 0 ]]; then
+    echo "workbook: installing them: apt-get install -y ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
+    echo "workbook: installed."
+    exit 0
+  fi
+  echo "Run:  sudo apt-get install -y ${missing[*]}" >&2
+else
+  echo "Install them with your package manager, for example:" >&2
+  echo "  Debian/Ubuntu: sudo apt-get install -y g++ clang libclang-rt-dev cmake ninja-build pkg-config catch2 libasio-dev libcpp-httplib-dev doxygen" >&2
+  echo "  Fedora:        sudo dnf install -y gcc-c++ clang cmake ninja-build pkgconf catch-devel asio-devel cpp-httplib-devel doxygen" >&2
+  echo "  macOS:         brew install llvm cmake ninja pkg-config catch2 asio cpp-httplib doxygen" >&2
+fi
+exit 1
