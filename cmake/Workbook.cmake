@@ -71,6 +71,31 @@ function(workbook_example name)
                "example\t${WORKBOOK_CHAPTER}\t${name}\tchapters/${WORKBOOK_CHAPTER}/${name}.cpp")
 endfunction()
 
+# workbook_benchmark(<name> [QUICK_ARGS args...] [LIBS targets...] [NO_TSAN])
+# A measuring example: chapters/NN-topic/<name>.cpp prints its figures as
+# ratios measured in one run. `run_<name>` runs it in full; the ctest test
+# "benchmark: <name>" (labels: the chapter's, `benchmark`) runs it with
+# QUICK_ARGS, a short bounded run that proves it works. Never a timed assertion.
+function(workbook_benchmark name)
+  _workbook_require_chapter("workbook_benchmark(${name})")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "NO_TSAN" "" "QUICK_ARGS;LIBS")
+  set(source "${CMAKE_CURRENT_SOURCE_DIR}/${name}.cpp")
+  if(NOT EXISTS "${source}")
+    message(FATAL_ERROR "workbook_benchmark(${name}): ${source} does not exist")
+  endif()
+  add_executable(${name} "${source}")
+  target_link_libraries(${name} PRIVATE workbook::warnings Threads::Threads ${arg_LIBS})
+  add_custom_target(run_${name} COMMAND ${name} USES_TERMINAL COMMENT "Running benchmark ${name}")
+  add_test(NAME "benchmark: ${name}" COMMAND ${name} ${arg_QUICK_ARGS})
+  set(labels "${WORKBOOK_CHAPTER_LABEL};benchmark")
+  if(arg_NO_TSAN)
+    list(APPEND labels "no-tsan")
+  endif()
+  set_tests_properties("benchmark: ${name}" PROPERTIES LABELS "${labels}" TIMEOUT 300)
+  set_property(GLOBAL APPEND PROPERTY WORKBOOK_MANIFEST
+               "benchmark\t${WORKBOOK_CHAPTER}\t${name}\tchapters/${WORKBOOK_CHAPTER}/${name}.cpp")
+endfunction()
+
 # workbook_exercise(<name> [LIBS targets...])
 # Compiles the hidden test tools/grader/NN-topic/<name>.test.cpp against
 # ${WORKBOOK_SOURCE}/NN-topic/<name>.hpp into `grade_<name>`, and registers:
