@@ -6,3 +6,14 @@ target_compile_options(workbook_warnings INTERFACE -Wall -Wextra -Wpedantic -Wsh
 if(WORKBOOK_WARNINGS_AS_ERRORS)
   target_compile_options(workbook_warnings INTERFACE -Werror)
 endif()
+
+# A faster linker shortens the learner's edit-grade loop (each grader links
+# Catch2's runner); used only when the toolchain accepts it.
+include(CheckLinkerFlag)
+option(WORKBOOK_USE_LLD "Link with lld when the compiler supports it" ON)
+if(WORKBOOK_USE_LLD)
+  check_linker_flag(CXX "-fuse-ld=lld" WORKBOOK_HAVE_LLD)
+  if(WORKBOOK_HAVE_LLD)
+    add_link_options(-fuse-ld=lld)
+  endif()
+endif()

@@ -12,6 +12,7 @@ quiet=0
 declare -A probe=(
   [g++]="cmd:g++"
   [clang]="cmd:clang++"
+  [lld]="cmd:ld.lld"
   [cmake]="cmd:cmake"
   [ninja-build]="cmd:ninja"
   [pkg-config]="cmd:pkg-config"
@@ -20,7 +21,7 @@ declare -A probe=(
   [libcpp-httplib-dev]="file:/usr/include/httplib.h|/usr/local/include/httplib.h|/opt/homebrew/include/httplib.h"
   [doxygen]="cmd:doxygen"
 )
-order=(g++ clang cmake ninja-build pkg-config catch2 libasio-dev libcpp-httplib-dev doxygen)
+order=(g++ clang lld cmake ninja-build pkg-config catch2 libasio-dev libcpp-httplib-dev doxygen)
 
 present() {
   local spec="${probe[$1]}"
@@ -77,8 +78,8 @@ if command -v apt-get > /dev/null 2>&1; then
   echo "Run:  sudo apt-get install -y ${missing[*]}" >&2
 else
   echo "Install them with your package manager, for example:" >&2
-  echo "  Debian/Ubuntu: sudo apt-get install -y g++ clang libclang-rt-dev cmake ninja-build pkg-config catch2 libasio-dev libcpp-httplib-dev doxygen" >&2
-  echo "  Fedora:        sudo dnf install -y gcc-c++ clang cmake ninja-build pkgconf catch-devel asio-devel cpp-httplib-devel doxygen" >&2
-  echo "  macOS:         brew install llvm cmake ninja pkg-config catch2 asio cpp-httplib doxygen" >&2
+  echo "  Debian/Ubuntu: sudo apt-get install -y g++ clang libclang-rt-dev lld cmake ninja-build pkg-config catch2 libasio-dev libcpp-httplib-dev doxygen" >&2
+  echo "  Fedora:        sudo dnf install -y gcc-c++ clang lld cmake ninja-build pkgconf catch-devel asio-devel cpp-httplib-devel doxygen" >&2
+  echo "  macOS:         brew install llvm lld cmake ninja pkg-config catch2 asio cpp-httplib doxygen" >&2
 fi
 exit 1

@@ -86,7 +86,7 @@ int main(int argc, char* argv[]) {
 
   const auto& config = session.configData();
 #if WORKBOOK_CATCH2_MAJOR >= 3
-  const bool listing = config.listTests || config.listTags || config.listReporters || config.listListeners;
+  const bool listing = config.listTests || config.listTags || config.listReporters;
 #else
   const bool listing = config.listTests || config.listTestNamesOnly || config.listTags || config.listReporters;
 #endif
