@@ -47,7 +47,8 @@ std::string trim(const std::string& text) {
 
 // The lines between the two markers `// [name]` (exclusive), dedented.
 // Markers of other snippets inside the region are dropped, so snippets can nest.
-bool extract(const fs::path& file, const std::string& name, std::vector<std::string>& out, std::string& error) {
+bool extract(const fs::path& file, const std::string& name, std::vector<std::string>& out,
+             std::string& error) {
   if (!fs::exists(file)) {
     error = "no such file: " + file.string();
     return false;
@@ -115,7 +116,8 @@ struct Checker {
         }
         const std::string directive = before > 0 ? trim(lines[before - 1]) : "";
         std::vector<std::string> block(lines.begin() + static_cast<std::ptrdiff_t>(i + 1),
-                                       lines.begin() + static_cast<std::ptrdiff_t>(std::min(end, lines.size())));
+                                       lines.begin() +
+                                           static_cast<std::ptrdiff_t>(std::min(end, lines.size())));
         if (directive.rfind("<!-- not compiled:", 0) == 0) {
           ++uncompiled;
         } else if (directive.rfind("<!-- snippet:", 0) == 0 && directive.size() > 17) {
@@ -134,8 +136,8 @@ struct Checker {
                 ++k;
               }
               report(markdown, i + 2 + k,
-                     "block differs from " + reference + " at its line " + std::to_string(k + 1) + ":\n  code: " +
-                         (k < expected.size() ? expected[k] : "<end of snippet>") +
+                     "block differs from " + reference + " at its line " + std::to_string(k + 1) +
+                         ":\n  code: " + (k < expected.size() ? expected[k] : "<end of snippet>") +
                          "\n  text: " + (k < block.size() ? block[k] : "<end of block>"));
             } else {
               ++quoted;
@@ -143,7 +145,8 @@ struct Checker {
           }
         } else {
           report(markdown, i + 1,
-                 "C++ block is neither quoted (<!-- snippet: file#name -->) nor marked <!-- not compiled: why -->");
+                 "C++ block is neither quoted (<!-- snippet: file#name -->) nor marked <!-- not compiled: "
+                 "why -->");
         }
       }
       i = end;

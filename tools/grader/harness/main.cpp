@@ -54,8 +54,8 @@ long budget_from_environment() {
   char* end = nullptr;
   const long seconds = std::strtol(text, &end, 10);
   if (*end != '\0' || seconds <= 0) {
-    std::fprintf(stderr, "workbook: ignoring WORKBOOK_TEST_BUDGET=\"%s\" (not a positive number of seconds)\n",
-                 text);
+    std::fprintf(stderr,
+                 "workbook: ignoring WORKBOOK_TEST_BUDGET=\"%s\" (not a positive number of seconds)\n", text);
     return 10;
   }
   return seconds;
@@ -88,7 +88,8 @@ int main(int argc, char* argv[]) {
 #if WORKBOOK_CATCH2_MAJOR >= 3
   const bool listing = config.listTests || config.listTags || config.listReporters;
 #else
-  const bool listing = config.listTests || config.listTestNamesOnly || config.listTags || config.listReporters;
+  const bool listing =
+      config.listTests || config.listTestNamesOnly || config.listTags || config.listReporters;
 #endif
   if (listing || config.showHelp) {
     return failed;
