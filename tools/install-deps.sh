@@ -2,11 +2,19 @@
 # Installs the workbook's dependencies from the distribution's packages.
 # On Debian/Ubuntu as root it runs apt-get; otherwise it prints the command to
 # run (with the Homebrew and Fedora equivalents) and fails.
-#   tools/install-deps.sh [--quiet]
+#   tools/install-deps.sh [--quiet] [--with-browser]
+# --with-browser adds Chromium, which the self-test uses to check the site.
 set -euo pipefail
 
 quiet=0
-[[ "${1:-}" == "--quiet" ]] && quiet=1
+browser=0
+for arg in "$@"; do
+  case "$arg" in
+    --quiet) quiet=1 ;;
+    --with-browser) browser=1 ;;
+    *) echo "install-deps: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
 
 # Debian package -> what shows it is there (a command, or a file).
 declare -A probe=(
@@ -22,6 +30,8 @@ declare -A probe=(
   [doxygen]="cmd:doxygen"
 )
 order=(g++ clang lld cmake ninja-build pkg-config catch2 libasio-dev libcpp-httplib-dev doxygen)
+probe[chromium]="cmd:chromium"
+((browser)) && order+=(chromium)
 
 present() {
   local spec="${probe[$1]}"
