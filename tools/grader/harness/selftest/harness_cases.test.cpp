@@ -1,0 +1,30 @@
+// Test cases that exercise the grading harness itself (not an exercise):
+// the CMake script next to this file runs them one by one and checks how the
+// runner ends.
+#include "catch.hpp"
+
+#include <condition_variable>
+#include <mutex>
+
+TEST_CASE("harness: passes", "[harness]") {
+  CHECK(1 + 1 == 2);
+}
+
+TEST_CASE("harness: fails", "[harness]") {
+  CHECK(1 + 1 == 3);
+}
+
+TEST_CASE("harness: throws", "[harness]") {
+  throw std::runtime_error("boom");
+}
+
+TEST_CASE("harness: has no assertion", "[harness]") {}
+
+TEST_CASE("harness: deadlocks", "[harness]") {
+  // A wait that nothing will ever end, as a learner's missed notify would.
+  std::mutex mutex;
+  std::condition_variable never;
+  std::unique_lock lock(mutex);
+  never.wait(lock, [] { return false; });
+  CHECK(false);
+}
