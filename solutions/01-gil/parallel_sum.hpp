@@ -12,8 +12,7 @@
 namespace workbook::gil {
 
 /// Sums `values` on `threads` threads (see the exercise for the contract).
-template <class T>
-T parallel_sum(std::span<const T> values, std::size_t threads) {
+template <class T> T parallel_sum(std::span<const T> values, std::size_t threads) {
   if (threads == 0) {
     throw std::invalid_argument("parallel_sum: threads must be at least 1");
   }

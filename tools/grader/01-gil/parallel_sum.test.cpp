@@ -1,6 +1,6 @@
 // Hidden tests for exercises/01-gil/parallel_sum.hpp.
-#include "catch.hpp"
 #include "parallel_sum.hpp"
+#include "catch.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -37,8 +37,7 @@ public:
     std::unique_lock lock(mutex_);
     arrived_.insert(std::this_thread::get_id());
     changed_.notify_all();
-    if (!changed_.wait_for(lock, std::chrono::seconds(5),
-                           [this] { return arrived_.size() >= expected_; })) {
+    if (!changed_.wait_for(lock, std::chrono::seconds(5), [this] { return arrived_.size() >= expected_; })) {
       missed_ = true;
     }
   }
@@ -158,8 +157,7 @@ TEST_CASE("more threads than values still sums every value once", "[parallel_sum
     const auto values = iota_values(n);
     for (std::size_t threads : {n + 1, 2 * n + 3, std::size_t{64}}) {
       INFO("values = " << n << ", threads = " << threads);
-      CHECK(parallel_sum<std::int64_t>(values, threads) ==
-            static_cast<std::int64_t>(n * (n + 1) / 2));
+      CHECK(parallel_sum<std::int64_t>(values, threads) == static_cast<std::int64_t>(n * (n + 1) / 2));
     }
   }
 }
@@ -188,8 +186,7 @@ TEST_CASE("every chunk is summed on its own thread and all at the same time", "[
       values[i] = Meeting{static_cast<std::int64_t>(i + 1), &rendezvous};
     }
     const Meeting total = parallel_sum<Meeting>(values, threads);
-    INFO("threads = " << threads << ", distinct threads that added = "
-                      << rendezvous.distinct_threads());
+    INFO("threads = " << threads << ", distinct threads that added = " << rendezvous.distinct_threads());
     CHECK(total.value == static_cast<std::int64_t>(values.size() * (values.size() + 1) / 2));
     // Fails when the chunks are summed one after another (on one thread, or
     // on threads that are joined before the next one starts).

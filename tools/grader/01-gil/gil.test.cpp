@@ -1,0 +1,224 @@
+// Hidden tests for exercises/01-gil/gil.hpp.
+#include "gil.hpp"
+#include "catch.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <latch>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+using workbook::gil::Gil;
+
+namespace {
+
+// A condition variable that wakes up spuriously on every other wait, as the
+// standard allows any condition variable to do ([thread.condition]): a wait
+// that is not in a loop re-checking its condition breaks at once.
+class SpuriousConditionVariable {
+public:
+  template <class Lock> void wait(Lock& lock) {
+    if (flip_.fetch_xor(1) == 0) {
+      lock.unlock();
+      std::this_thread::yield();
+      lock.lock();
+      return;
+    }
+    inner_.wait(lock);
+  }
+  template <class Lock, class Predicate> void wait(Lock& lock, Predicate ready) {
+    while (!ready()) {
+      wait(lock);
+    }
+  }
+  void notify_one() noexcept { inner_.notify_one(); }
+  void notify_all() noexcept { inner_.notify_all(); }
+
+private:
+  std::condition_variable_any inner_;
+  std::atomic<unsigned> flip_{0};
+};
+
+// Spins (yielding) until `ready()`; the watchdog ends a test that waits forever.
+template <class Predicate> void wait_until(Predicate ready) {
+  while (!ready()) {
+    std::this_thread::yield();
+  }
+}
+
+// Runs `bytecodes` steps on the GIL: each step enters a region that only one
+// thread may be in, bumps a counter that only the GIL protects, and checks.
+template <class G> struct Interpreter {
+  G gil;
+  std::atomic<int> inside{0};
+  std::atomic<int> most_inside{0};
+  long unprotected_counter = 0; // deliberately not atomic: the GIL protects it
+
+  void run(int bytecodes) {
+    gil.acquire();
+    for (int i = 0; i < bytecodes; ++i) {
+      const int now = ++inside;
+      int seen = most_inside.load();
+      while (now > seen && !most_inside.compare_exchange_weak(seen, now)) {
+      }
+      ++unprotected_counter;
+      --inside;
+      gil.check();
+    }
+    gil.release();
+  }
+};
+
+} // namespace
+
+TEST_CASE("a lone thread acquires checks and releases without waiting", "[gil]") {
+  Gil<> gil;
+  CHECK_FALSE(gil.holder().has_value());
+  CHECK_FALSE(gil.drop_requested());
+  gil.acquire();
+  CHECK(gil.holder() == std::this_thread::get_id());
+  for (int i = 0; i < 100; ++i) {
+    gil.check(); // nobody waits: returns at once, still holding
+  }
+  CHECK(gil.holder() == std::this_thread::get_id());
+  CHECK(gil.switches() == 1);
+  gil.release();
+  CHECK_FALSE(gil.holder().has_value());
+  gil.acquire();
+  CHECK(gil.switches() == 2);
+  gil.release();
+}
+
+TEST_CASE("release or check by a thread that does not hold the GIL throws std::logic_error", "[gil]") {
+  Gil<> gil;
+  CHECK_THROWS_AS(gil.release(), std::logic_error);
+  CHECK_THROWS_AS(gil.check(), std::logic_error);
+  gil.acquire();
+  bool release_threw = false;
+  bool check_threw = false;
+  std::thread other([&] {
+    try {
+      gil.release();
+    } catch (const std::logic_error&) {
+      release_threw = true;
+    }
+    try {
+      gil.check();
+    } catch (const std::logic_error&) {
+      check_threw = true;
+    }
+  });
+  other.join();
+  CHECK(release_threw);
+  CHECK(check_threw);
+  CHECK(gil.holder() == std::this_thread::get_id()); // still ours
+  gil.release();
+}
+
+TEST_CASE("a waiter sets the drop request and gets the GIL at the holder's next check", "[gil]") {
+  Gil<> gil;
+  gil.acquire();
+  std::atomic<bool> waiter_holds{false};
+  std::atomic<bool> waiter_done{false};
+  std::thread waiter([&] {
+    gil.acquire();
+    waiter_holds = true;
+    gil.release();
+    waiter_done = true;
+  });
+  // The waiter cannot get the GIL, so it must ask for it.
+  wait_until([&] { return gil.drop_requested(); });
+  CHECK_FALSE(waiter_holds.load());
+  gil.check(); // one check: the holder must hand over here
+  // Forced switching: check() returned only after the waiter had the GIL.
+  CHECK(waiter_holds.load());
+  CHECK(gil.holder() == std::this_thread::get_id());
+  CHECK(gil.switches() == 3); // us, the waiter, us again
+  gil.release();
+  waiter.join();
+  CHECK(waiter_done.load());
+}
+
+TEST_CASE("check hands over only when asked and the holder keeps running otherwise", "[gil]") {
+  Gil<> gil;
+  gil.acquire();
+  std::latch started(1);
+  std::atomic<bool> stop{false};
+  std::thread bystander([&] {
+    started.count_down();
+    wait_until([&] { return stop.load(); }); // never asks for the GIL
+  });
+  started.wait();
+  for (int i = 0; i < 1000; ++i) {
+    gil.check();
+  }
+  CHECK(gil.switches() == 1);
+  CHECK(gil.holder() == std::this_thread::get_id());
+  stop = true;
+  bystander.join();
+  gil.release();
+}
+
+TEST_CASE("no two threads ever hold the GIL at once", "[gil]") {
+  Interpreter<Gil<>> interpreter;
+  constexpr int kThreads = 4;
+  constexpr int kBytecodes = 3000;
+  {
+    std::vector<std::jthread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&] { interpreter.run(kBytecodes); });
+    }
+  }
+  CHECK(interpreter.most_inside.load() == 1);
+  CHECK(interpreter.unprotected_counter == kThreads * kBytecodes);
+  CHECK_FALSE(interpreter.gil.holder().has_value());
+}
+
+TEST_CASE("waits survive spurious wakeups", "[gil]") {
+  Interpreter<Gil<std::mutex, SpuriousConditionVariable>> interpreter;
+  constexpr int kThreads = 3;
+  constexpr int kBytecodes = 2000;
+  {
+    std::vector<std::jthread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&] { interpreter.run(kBytecodes); });
+    }
+  }
+  CHECK(interpreter.most_inside.load() == 1);
+  CHECK(interpreter.unprotected_counter == kThreads * kBytecodes);
+}
+
+TEST_CASE("a busy holder cannot starve the waiting threads", "[gil]") {
+  // The holder runs bytecodes until both others have had the GIL five times.
+  // A GIL without drop requests (or one that ignores them) starves them and
+  // the holder gives up after a million bytecodes.
+  Gil<> gil;
+  constexpr int kTurns = 5;
+  std::atomic<int> turns_taken{0};
+  long holder_bytecodes = 0;
+  gil.acquire();
+  std::vector<std::jthread> waiters;
+  for (int w = 0; w < 2; ++w) {
+    waiters.emplace_back([&] {
+      for (int turn = 0; turn < kTurns; ++turn) {
+        gil.acquire();
+        ++turns_taken;
+        gil.release();
+      }
+    });
+  }
+  while (turns_taken.load() < 2 * kTurns && holder_bytecodes < 1'000'000) {
+    ++holder_bytecodes;
+    gil.check();
+  }
+  gil.release();
+  waiters.clear(); // join
+  INFO("the holder ran " << holder_bytecodes << " bytecodes; the waiters got " << turns_taken.load() << " of "
+                         << 2 * kTurns << " turns");
+  CHECK(turns_taken.load() == 2 * kTurns);
+  CHECK(holder_bytecodes < 1'000'000);
+}
