@@ -15,13 +15,15 @@ namespace {
 constexpr int kThreads = 4;
 constexpr long kIncrements = 1'000'000;
 
+// [on-threads]
 // Runs `body` on kThreads threads and waits for them all.
 template <class Body> void on_threads(Body body) {
   std::vector<std::jthread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back(body);
   }
-}
+} // each std::jthread joins in its destructor: every thread has finished here
+// [on-threads]
 
 long racy() {
   // `volatile` keeps one load and one store per addition, as CPython's

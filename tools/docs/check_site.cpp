@@ -105,7 +105,8 @@ std::vector<std::string> chromium_args(const std::string& chromium, const fs::pa
 }
 
 int count(const std::string& text, const std::regex& pattern) {
-  return static_cast<int>(std::distance(std::sregex_iterator(text.begin(), text.end(), pattern), std::sregex_iterator()));
+  return static_cast<int>(
+      std::distance(std::sregex_iterator(text.begin(), text.end(), pattern), std::sregex_iterator()));
 }
 
 } // namespace
@@ -118,7 +119,8 @@ int main(int argc, char* argv[]) {
   const fs::path html = fs::absolute(argv[1]);
   const fs::path shots = fs::absolute(argv[2]);
   if (!fs::exists(html / "index.html")) {
-    std::cerr << "check_site: " << (html / "index.html").string() << " does not exist: build the docs target first\n";
+    std::cerr << "check_site: " << (html / "index.html").string()
+              << " does not exist: build the docs target first\n";
     return 1;
   }
   const std::string chromium = find_chromium();
@@ -172,6 +174,10 @@ int main(int argc, char* argv[]) {
     if (blocks < 1) {
       fail(name + ": no code block rendered");
     }
+    // Markup shown as text (a code span in a heading, say) reaches the DOM escaped.
+    if (dom.find("&lt;tt&gt;") != std::string::npos || dom.find("&lt;code&gt;") != std::string::npos) {
+      fail(name + ": markup rendered as text (&lt;tt&gt; or &lt;code&gt;): no code spans in headings");
+    }
     std::cout << "  " << name << ": rendered, " << headings << " headings, " << blocks << " code blocks\n";
   }
 
@@ -184,7 +190,8 @@ int main(int argc, char* argv[]) {
     if (found == anchors.end()) {
       std::set<std::string> ids;
       const std::string text = read_file(file);
-      for (auto it = std::sregex_iterator(text.begin(), text.end(), anchor); it != std::sregex_iterator(); ++it) {
+      for (auto it = std::sregex_iterator(text.begin(), text.end(), anchor); it != std::sregex_iterator();
+           ++it) {
         ids.insert((*it)[1]);
       }
       found = anchors.emplace(file, std::move(ids)).first;
