@@ -1,6 +1,7 @@
 #include "grading.hpp"
 
 #include <sstream>
+#include <utility>
 
 namespace workbook::cli {
 
@@ -19,7 +20,9 @@ const char* to_string(State state) {
 
 namespace {
 
-bool contains(const std::string& text, const char* what) { return text.find(what) != std::string::npos; }
+bool contains(const std::string& text, const char* what) {
+  return text.find(what) != std::string::npos;
+}
 
 std::string trim(std::string text) {
   const auto begin = text.find_first_not_of(" \t\r\n");
@@ -41,11 +44,32 @@ std::string relative_to(std::string text, const std::string& root) {
   return text;
 }
 
-bool crashed(const TestRecord& record) {
+// The signal a crashed test case died of, or "" if it did not crash. CTest's
+// JUnit report leaves the failure message empty, so the test's own output is
+// read: Catch2 reports a fatal signal before it re-raises it, and the
+// sanitizers and std::terminate print their own banners.
+std::string crash_cause(const TestRecord& record) {
+  static const std::pair<const char*, const char*> banners[] = {
+      {"SIGSEGV", "segmentation fault"},
+      {"SIGABRT", "aborted"},
+      {"SIGBUS", "bus error"},
+      {"SIGFPE", "arithmetic exception"},
+      {"SIGILL", "illegal instruction"},
+      {"terminate called", "std::terminate called"},
+      {"ThreadSanitizer:", "ThreadSanitizer report"},
+      {"AddressSanitizer:", "AddressSanitizer report"},
+      {"runtime error:", "undefined behaviour reported by UBSan"},
+  };
+  for (const auto& [banner, cause] : banners) {
+    if (contains(record.output, banner)) {
+      return cause;
+    }
+  }
   const auto& message = record.failure_message;
-  return contains(message, "SEGFAULT") || contains(message, "Exception") || contains(message, "SIGABRT") ||
-         contains(message, "Child aborted") || contains(record.output, "ThreadSanitizer:") ||
-         contains(record.output, "AddressSanitizer:") || contains(record.output, "runtime error:");
+  if (contains(message, "SEGFAULT") || contains(message, "Exception") || contains(message, "Child aborted")) {
+    return message;
+  }
+  return "";
 }
 
 std::string first_failure_line(const std::string& output) {
@@ -123,10 +147,9 @@ std::vector<Verdict> grade(const Manifest& manifest, const std::vector<TestRecor
         if (deadlock.empty()) {
           deadlock = "\"" + case_name + "\" did not finish: likely a deadlock or a missed notify";
         }
-      } else if (crashed(record)) {
+      } else if (const std::string cause = crash_cause(record); !cause.empty()) {
         if (crash.empty()) {
-          const std::string why = first_failure_line(record.output);
-          crash = "\"" + case_name + "\" crashed (" + record.failure_message + ")" + (why.empty() ? "" : ": " + why);
+          crash = "\"" + case_name + "\" crashed: " + cause;
         }
       } else if (contains(record.output, "not implemented yet")) {
         ++stub_failures;
