@@ -19,6 +19,9 @@ namespace {
 // A condition variable that wakes up spuriously on every other wait, as the
 // standard allows any condition variable to do ([thread.condition]): a wait
 // that is not in a loop re-checking its condition breaks at once.
+// How many waits have returned spuriously so far (all instances).
+std::atomic<int> spurious_wakeups{0};
+
 class SpuriousConditionVariable {
 public:
   template <class Lock> void wait(Lock& lock) {
@@ -26,6 +29,7 @@ public:
       lock.unlock();
       std::this_thread::yield();
       lock.lock();
+      ++spurious_wakeups; // counted with the lock held again, just before returning
       return;
     }
     inner_.wait(lock);
@@ -176,6 +180,31 @@ TEST_CASE("no two threads ever hold the GIL at once", "[gil]") {
   CHECK(interpreter.most_inside.load() == 1);
   CHECK(interpreter.unprotected_counter == kThreads * kBytecodes);
   CHECK_FALSE(interpreter.gil.holder().has_value());
+}
+
+TEST_CASE("a waiter woken spuriously keeps waiting while the GIL is held", "[gil]") {
+  // The first wait of a waiter returns at once, with no notify and the GIL
+  // still held here: a waiter that does not re-check takes the GIL anyway.
+  Gil<std::mutex, SpuriousConditionVariable> gil;
+  spurious_wakeups = 0;
+  gil.acquire();
+  std::atomic<int> turns{0};
+  std::vector<std::jthread> waiters;
+  for (int w = 0; w < 2; ++w) {
+    waiters.emplace_back([&] {
+      gil.acquire();
+      ++turns;
+      gil.release();
+    });
+  }
+  // A waiter that went on after its spurious wakeup did so while holding the
+  // GIL's mutex, so holder() below sees what it did.
+  wait_until([] { return spurious_wakeups.load() >= 1; });
+  CHECK(gil.holder() == std::this_thread::get_id());
+  CHECK(turns.load() == 0);
+  gil.release();
+  waiters.clear(); // join: both waiters get their turn once the GIL is free
+  CHECK(turns.load() == 2);
 }
 
 TEST_CASE("waits survive spurious wakeups", "[gil]") {
