@@ -103,6 +103,110 @@ std::string first_compiler_error(const std::string& log, const std::string& root
   return "";
 }
 
+std::string compiler_error_excerpt(const std::string& log, const std::string& root) {
+  std::istringstream in(log);
+  std::string line;
+  std::string excerpt;
+  int context = 0;
+  while (std::getline(in, line)) {
+    if (excerpt.empty()) {
+      if (contains(line, ": error:") || contains(line, ": fatal error:")) {
+        excerpt = relative_to(trim(line), root);
+        context = 2;
+      }
+    } else if (context > 0 && line.find(" | ") != std::string::npos) {
+      excerpt += "\n" + line; // GCC's and clang's "  12 |  code" and "     |  ^~~" lines
+      --context;
+    } else {
+      break;
+    }
+  }
+  return excerpt;
+}
+
+namespace {
+
+// What Catch2 printed about the first failed assertion: its location, the
+// expression and its expansion, and any INFO messages, up to a dozen lines.
+std::string failure_block(const std::string& output, const std::string& root) {
+  std::istringstream in(output);
+  std::string line;
+  std::string block;
+  int lines = 0;
+  bool inside = false;
+  while (std::getline(in, line)) {
+    if (!inside) {
+      if (contains(line, "FAILED:")) {
+        inside = true;
+        block = relative_to(trim(line), root);
+        lines = 1;
+      }
+      continue;
+    }
+    if (line.rfind("-----", 0) == 0 || line.rfind("=====", 0) == 0 || line.rfind("...", 0) == 0 ||
+        lines >= 12) {
+      break;
+    }
+    if (trim(line).empty()) {
+      break; // Catch2 ends the report of an assertion with a blank line
+    }
+    block += "\n" + line;
+    ++lines;
+  }
+  return block;
+}
+
+std::string watchdog_line(const std::string& output) {
+  std::istringstream in(output);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (contains(line, "likely a deadlock")) {
+      return trim(line);
+    }
+  }
+  return "did not finish: likely a deadlock or a missed notify";
+}
+
+} // namespace
+
+std::vector<CaseResult> case_results(const Exercise& exercise, const std::vector<TestRecord>& records,
+                                     const std::string& root) {
+  std::map<std::string, const TestRecord*> by_name;
+  for (const auto& record : records) {
+    by_name[record.name] = &record;
+  }
+  std::vector<CaseResult> cases;
+  for (const auto& test : exercise.tests) {
+    CaseResult result;
+    result.name = test.substr(exercise.name.size() + 2);
+    const auto found = by_name.find(test);
+    if (found == by_name.end()) {
+      result.summary = "not run";
+    } else if (found->second->status == "run") {
+      result.passed = true;
+    } else {
+      const TestRecord& record = *found->second;
+      if (contains(record.output, "likely a deadlock") || record.failure_message == "Timeout") {
+        result.summary = watchdog_line(record.output);
+      } else if (const std::string cause = crash_cause(record); !cause.empty()) {
+        result.summary = "crashed: " + cause;
+        if (const std::string block = failure_block(record.output, root); !block.empty()) {
+          result.summary += "\n" + block;
+        }
+      } else if (contains(record.output, "not implemented yet")) {
+        result.summary = "not implemented yet (the stub still throws workbook::not_implemented)";
+      } else {
+        result.summary = failure_block(record.output, root);
+        if (result.summary.empty()) {
+          result.summary = record.failure_message.empty() ? "failed" : record.failure_message;
+        }
+      }
+    }
+    cases.push_back(result);
+  }
+  return cases;
+}
+
 std::vector<Verdict> grade(const Manifest& manifest, const std::vector<TestRecord>& records) {
   std::map<std::string, const TestRecord*> by_name;
   for (const auto& record : records) {

@@ -11,13 +11,13 @@
 namespace workbook::cli {
 
 enum class State {
-  done,           ///< every test case passes
-  not_started,    ///< compiles; every failure is the stub's not_implemented
-  failing,        ///< compiles; some test cases fail
-  deadlocked,     ///< a test case hit the watchdog
-  crashed,        ///< a test case ended by a signal (or a sanitizer report)
+  done,        ///< every test case passes
+  not_started, ///< compiles; every failure is the stub's not_implemented
+  failing,     ///< compiles; some test cases fail
+  deadlocked,  ///< a test case hit the watchdog
+  crashed,     ///< a test case ended by a signal (or a sanitizer report)
   does_not_compile,
-  not_graded,     ///< no result (the grading run did not reach it)
+  not_graded, ///< no result (the grading run did not reach it)
 };
 
 const char* to_string(State state);
@@ -36,5 +36,20 @@ std::vector<Verdict> grade(const Manifest& manifest, const std::vector<TestRecor
 /// The first compiler error in a build log, as "file:line: message"
 /// (with the root prefix removed), or "" when there is none.
 std::string first_compiler_error(const std::string& log, const std::string& root);
+
+/// The first compiler error with the source line and caret the compiler
+/// printed under it: a few readable lines instead of a wall of templates.
+std::string compiler_error_excerpt(const std::string& log, const std::string& root);
+
+/// One test case of an exercise, as `check` shows it.
+struct CaseResult {
+  std::string name; ///< the TEST_CASE's name
+  bool passed = false;
+  std::string summary; ///< why it failed: the failed check and its values, the watchdog's message...
+};
+
+/// The cases of `exercise` in source order, from the records of one ctest run.
+std::vector<CaseResult> case_results(const Exercise& exercise, const std::vector<TestRecord>& records,
+                                     const std::string& root);
 
 } // namespace workbook::cli

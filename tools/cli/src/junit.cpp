@@ -108,12 +108,14 @@ std::vector<TestRecord> parse_junit(const std::string& xml) {
       }
       const std::string body = xml.substr(tag_end + 1, body_end - tag_end - 1);
       if (const auto failure = body.find("<failure"); failure != std::string::npos) {
-        record.failure_message = attribute(body.substr(failure, body.find('>', failure) - failure), "message");
+        record.failure_message =
+            attribute(body.substr(failure, body.find('>', failure) - failure), "message");
       }
       if (const auto out = body.find("<system-out>"); out != std::string::npos) {
         const auto begin = out + std::string("<system-out>").size();
         const auto end = body.find("</system-out>", begin);
-        record.output = decode_xml_entities(body.substr(begin, end == std::string::npos ? std::string::npos : end - begin));
+        record.output = decode_xml_entities(
+            body.substr(begin, end == std::string::npos ? std::string::npos : end - begin));
       }
     }
     records.push_back(std::move(record));

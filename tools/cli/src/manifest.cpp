@@ -35,9 +35,17 @@ const Exercise* Manifest::find_exercise(const std::string& name) const {
 
 const Chapter* Manifest::find_chapter(const std::string& id_or_label) const {
   for (const auto& chapter : chapters) {
-    if (chapter.id == id_or_label || chapter.label == id_or_label ||
-        chapter.id.substr(0, 2) == id_or_label) {
+    if (chapter.id == id_or_label || chapter.label == id_or_label || chapter.id.substr(0, 2) == id_or_label) {
       return &chapter;
+    }
+  }
+  return nullptr;
+}
+
+const Example* Manifest::find_example(const std::string& name) const {
+  for (const auto& example : examples) {
+    if (example.name == name) {
+      return &example;
     }
   }
   return nullptr;
@@ -68,10 +76,11 @@ Manifest read_manifest(const std::string& build_dir) {
     };
     const std::string& kind = fields.at(0);
     if (kind == "build") {
-      need(4);
+      need(5);
       manifest.source_tree = fields[1];
       manifest.sanitizer = fields[2];
       manifest.root = fields[3];
+      manifest.project = fields[4];
     } else if (kind == "chapter") {
       need(4);
       manifest.chapters.push_back({fields[1], fields[2], fields[3]});
@@ -81,9 +90,9 @@ Manifest read_manifest(const std::string& build_dir) {
     } else if (kind == "test") {
       need(3);
       tests.emplace_back(fields[1], fields[2]); // an exercise's test lines precede it
-    } else if (kind == "example") {
-      need(4);
-      manifest.examples.push_back({fields[1], fields[2], fields[3]});
+    } else if (kind == "example" || kind == "benchmark") {
+      need(5);
+      manifest.examples.push_back({fields[1], fields[2], fields[3], fields[4], kind == "benchmark"});
     }
   }
   for (const auto& [exercise_name, test] : tests) {

@@ -9,19 +9,21 @@
 namespace workbook::cli {
 
 struct Exercise {
-  std::string chapter;  ///< "01-gil"
-  std::string name;     ///< "parallel_sum"
-  std::string stub;     ///< "exercises/01-gil/parallel_sum.hpp" (relative to the root)
-  std::string solution; ///< "solutions/01-gil/parallel_sum.hpp"
-  std::string grader;   ///< "tools/grader/01-gil/parallel_sum.test.cpp"
-  std::string hints;    ///< "tools/hints/01-gil/parallel_sum.md"
+  std::string chapter;            ///< "01-gil"
+  std::string name;               ///< "parallel_sum"
+  std::string stub;               ///< "exercises/01-gil/parallel_sum.hpp" (relative to the root)
+  std::string solution;           ///< "solutions/01-gil/parallel_sum.hpp"
+  std::string grader;             ///< "tools/grader/01-gil/parallel_sum.test.cpp"
+  std::string hints;              ///< "tools/hints/01-gil/parallel_sum.md"
   std::vector<std::string> tests; ///< ctest names of its test cases
 };
 
 struct Example {
   std::string chapter;
   std::string name;
-  std::string source;
+  std::string source;     ///< "chapters/01-gil/gil_scaling.cpp"
+  std::string executable; ///< the built program's absolute path
+  bool benchmark = false; ///< a measuring program (./workbook bench runs them all)
 };
 
 struct Chapter {
@@ -33,13 +35,15 @@ struct Chapter {
 struct Manifest {
   std::string source_tree; ///< "exercises" or "solutions"
   std::string sanitizer;
-  std::string root;        ///< the workbook's source directory
+  std::string root;    ///< where chapters/, exercises/, solutions/ live
+  std::string project; ///< the workbook's source directory (CMakePresets.json)
   std::vector<Chapter> chapters;
   std::vector<Exercise> exercises;
   std::vector<Example> examples;
 
   [[nodiscard]] const Exercise* find_exercise(const std::string& name) const;
   [[nodiscard]] const Chapter* find_chapter(const std::string& id_or_label) const;
+  [[nodiscard]] const Example* find_example(const std::string& name) const;
 };
 
 /// Reads `<build>/workbook-manifest.tsv`; throws std::runtime_error with a

@@ -9,9 +9,9 @@
 namespace workbook::cli {
 
 struct ProcessResult {
-  int exit_code = -1;       ///< the exit status, when the child exited
-  int signal = 0;           ///< the signal that ended it, when it was killed
-  std::string output;       ///< stdout and stderr interleaved (when captured)
+  int exit_code = -1; ///< the exit status, when the child exited
+  int signal = 0;     ///< the signal that ended it, when it was killed
+  std::string output; ///< stdout and stderr interleaved (when captured)
 
   [[nodiscard]] bool succeeded() const { return signal == 0 && exit_code == 0; }
   [[nodiscard]] std::string describe() const;

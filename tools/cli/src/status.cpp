@@ -61,8 +61,8 @@ const Verdict* next_exercise(const std::vector<Verdict>& verdicts) {
 void print_status(std::ostream& out, const Manifest& manifest, const std::vector<Verdict>& verdicts,
                   const Terminal& terminal, const std::string& build_dir) {
   out << terminal.paint("C++ Concurrency Workbook", Colour::bold) << " - progress, graded against "
-      << manifest.source_tree << "/" << (manifest.sanitizer.empty() ? "" : " (" + manifest.sanitizer + " sanitizer)")
-      << "\n";
+      << manifest.source_tree << "/"
+      << (manifest.sanitizer.empty() ? "" : " (" + manifest.sanitizer + " sanitizer)") << "\n";
   int all_done = 0;
   for (const auto& chapter : manifest.chapters) {
     int done = 0;
@@ -74,7 +74,8 @@ void print_status(std::ostream& out, const Manifest& manifest, const std::vector
       }
     }
     all_done += done;
-    out << "\n" << terminal.paint(pad(chapter.id + "  " + chapter.title, 56), Colour::bold) << " "
+    out << "\n"
+        << terminal.paint(pad(chapter.id + "  " + chapter.title, 56), Colour::bold) << " "
         << bar(done, total, 10) << " " << done << "/" << total << "\n";
     for (const auto& verdict : verdicts) {
       if (verdict.exercise->chapter != chapter.id) {
@@ -97,15 +98,18 @@ void print_status(std::ostream& out, const Manifest& manifest, const std::vector
 
   if (const Verdict* next = next_exercise(verdicts)) {
     const Exercise& exercise = *next->exercise;
-    out << "\n" << terminal.paint("Next:", Colour::bold) << " " << exercise.name << " (" << to_string(next->state)
+    out << "\n"
+        << terminal.paint("Next:", Colour::bold) << " " << exercise.name << " (" << to_string(next->state)
         << ")\n"
         << "  edit   " << exercise.stub << "\n"
-        << "  read   chapters/" << exercise.chapter << "/README.md, section \"Exercise: " << exercise.name << "\"\n"
-        << "  grade  ./workbook check " << exercise.name << "   or   ctest --test-dir " << build_dir << " -L '^"
-        << exercise.name << "$'\n"
+        << "  read   chapters/" << exercise.chapter << "/README.md, section \"Exercise: " << exercise.name
+        << "\"\n"
+        << "  grade  ./workbook check " << exercise.name << "   or   ctest --test-dir " << build_dir
+        << " -L '^" << exercise.name << "$'\n"
         << "  stuck? ./workbook hint " << exercise.name << "\n";
   } else if (total > 0) {
-    out << "\n" << terminal.paint("Every exercise passes. Well done!", Colour::green)
+    out << "\n"
+        << terminal.paint("Every exercise passes. Well done!", Colour::green)
         << " Try ./workbook status --tsan to grade them under ThreadSanitizer.\n";
   }
 }

@@ -1,0 +1,200 @@
+// check and watch: grading one exercise and explaining the verdict.
+#include "commands.hpp"
+#include "status.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <thread>
+
+namespace fs = std::filesystem;
+
+namespace workbook::cli {
+
+namespace {
+
+std::string indent(const std::string& text, const std::string& prefix) {
+  std::istringstream in(text);
+  std::string line;
+  std::string out;
+  while (std::getline(in, line)) {
+    out += prefix + line + "\n";
+  }
+  return out;
+}
+
+} // namespace
+
+void print_result(std::ostream& out, const ExerciseResult& result, const Terminal& terminal,
+                  const std::string& build_dir) {
+  const Verdict& verdict = result.verdict;
+  const Exercise& exercise = *verdict.exercise;
+  if (result.stub_missing) {
+    out << terminal.paint(exercise.name + ": the file to edit is missing", Colour::red) << "\n"
+        << indent(result.compile_error, "  ");
+    return;
+  }
+  if (verdict.state == State::does_not_compile) {
+    out << terminal.paint(exercise.name + " does not compile", Colour::red) << "\n"
+        << indent(result.compile_error, "  ") << "  (the whole log: cmake --build " << build_dir
+        << " --target grade_" << exercise.name << ")\n";
+    return;
+  }
+  if (verdict.state == State::not_started) {
+    out << "  The stub still throws workbook::not_implemented; these test cases grade it:\n";
+    for (const auto& one : result.cases) {
+      out << "  " << terminal.paint("todo", Colour::dim) << "  " << one.name << "\n";
+    }
+    out << terminal.paint(exercise.name + ": not started", Colour::yellow) << ", 0 of " << verdict.total
+        << " test cases pass. The task is in " << exercise.stub << " (./workbook next shows it).\n";
+    return;
+  }
+  for (const auto& one : result.cases) {
+    out << "  " << (one.passed ? terminal.paint("pass", Colour::green) : terminal.paint("FAIL", Colour::red))
+        << "  " << one.name << "\n";
+    if (!one.passed && !one.summary.empty()) {
+      out << indent(one.summary, "        ");
+    }
+  }
+  const Colour colour = verdict.state == State::done ? Colour::green
+                        : verdict.state == State::failing || verdict.state == State::not_started
+                            ? Colour::yellow
+                            : Colour::red;
+  out << terminal.paint(exercise.name + ": " + to_string(verdict.state), colour) << ", " << verdict.passed
+      << " of " << verdict.total << " test cases pass.";
+  if (verdict.state == State::deadlocked) {
+    out << " A test case hit the watchdog: look for a wait whose notify never comes, or two locks taken in "
+           "opposite orders.";
+  } else if (verdict.state == State::crashed) {
+    out << " A test case crashed: run it alone under a debugger or with --tsan.";
+  }
+  out << "\n";
+}
+
+int check_command(Workspace& workspace) {
+  const auto& operands = workspace.options().operands;
+  if (operands.size() != 1) {
+    throw UsageError("usage: workbook check EXERCISE (./workbook list shows the exercises)");
+  }
+  const Exercise& exercise = workspace.exercise(operands[0]);
+  std::cout << "Grading " << exercise.name << (workspace.options().tsan ? " under ThreadSanitizer" : "")
+            << " ..." << std::endl;
+  const ExerciseResult result = workspace.grade_one(exercise);
+  print_result(std::cout, result, workspace.terminal(), workspace.build_dir());
+  return result.verdict.state == State::done ? 0 : 1;
+}
+
+namespace {
+
+using FileTimes = std::map<std::string, fs::file_time_type>;
+
+// Every regular file under `folder` and its modification time.
+FileTimes scan(const fs::path& folder) {
+  FileTimes times;
+  std::error_code error;
+  for (auto it = fs::recursive_directory_iterator(folder, error);
+       !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
+    std::error_code ignored;
+    if (it->is_regular_file(ignored)) {
+      times[it->path().string()] = it->last_write_time(ignored);
+    }
+  }
+  return times;
+}
+
+} // namespace
+
+int watch_command(Workspace& workspace) {
+  if (!workspace.options().operands.empty()) {
+    throw UsageError("watch takes no operand: it follows the exercises in book order");
+  }
+  const Manifest& book = workspace.manifest();
+  std::vector<Verdict> verdicts = workspace.grade_all();
+  const Terminal& terminal = workspace.terminal();
+  const int max_verdicts = workspace.options().max_verdicts;
+  int verdicts_shown = 0;
+
+  const auto current = [&]() -> const Exercise* {
+    const Verdict* next = next_exercise(verdicts);
+    return next == nullptr ? nullptr : next->exercise;
+  };
+  const auto announce = [&] {
+    if (const Exercise* exercise = current()) {
+      std::cout << "\n"
+                << terminal.paint("Watching " + exercise->name, Colour::bold) << ": edit " << exercise->stub
+                << " and save; Ctrl-C stops.\n"
+                << std::flush;
+    } else {
+      std::cout << "\n"
+                << terminal.paint("Every exercise passes. Well done!", Colour::green) << "\n"
+                << std::flush;
+    }
+  };
+  const auto show = [&](const Exercise& exercise, const std::string& saved, fs::file_time_type saved_at) {
+    const ExerciseResult result = workspace.grade_one(exercise);
+    print_result(std::cout, result, terminal, workspace.build_dir());
+    if (!saved.empty()) {
+      const std::chrono::duration<double> latency = fs::file_time_type::clock::now() - saved_at;
+      std::ostringstream seconds;
+      seconds.precision(2);
+      seconds << std::fixed << latency.count();
+      std::cout << terminal.paint("(verdict " + seconds.str() + " s after the save)", Colour::dim) << "\n";
+    }
+    for (auto& verdict : verdicts) {
+      if (verdict.exercise->name == exercise.name) {
+        const Exercise* keep = verdict.exercise;
+        verdict = result.verdict;
+        verdict.exercise = keep;
+      }
+    }
+    ++verdicts_shown;
+    std::cout << std::flush;
+  };
+
+  if (const Exercise* exercise = current()) {
+    std::cout << "\n";
+    show(*exercise, "", {});
+  }
+  announce();
+  const fs::path folder = fs::path(book.root) / "exercises";
+  FileTimes before = scan(folder);
+  while (max_verdicts == 0 || verdicts_shown < max_verdicts) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(workspace.options().poll_ms));
+    FileTimes now = scan(folder);
+    std::string saved;
+    fs::file_time_type saved_at{};
+    for (const auto& [path, time] : now) {
+      const auto old = before.find(path);
+      if (old == before.end() || old->second != time) {
+        saved = path;
+        saved_at = time;
+      }
+    }
+    before = std::move(now);
+    if (saved.empty()) {
+      continue;
+    }
+    // The saved file's exercise, else the one being watched.
+    const Exercise* exercise = current();
+    for (const auto& candidate : book.exercises) {
+      if (fs::path(saved) == fs::path(book.root) / candidate.stub) {
+        exercise = &candidate;
+      }
+    }
+    if (exercise == nullptr) {
+      continue;
+    }
+    const Exercise* watched = current();
+    std::cout << "\nSaved " << fs::relative(saved, book.root).string() << ": grading " << exercise->name
+              << " ..." << std::endl;
+    show(*exercise, saved, saved_at);
+    if (current() != watched) {
+      announce();
+    }
+  }
+  return 0;
+}
+
+} // namespace workbook::cli

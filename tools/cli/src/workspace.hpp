@@ -1,0 +1,59 @@
+// The learner's build as the commands see it: which build folder, its
+// manifest, and grading runs (every exercise, or one).
+#pragma once
+
+#include "grading.hpp"
+#include "manifest.hpp"
+#include "options.hpp"
+#include "terminal.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace workbook::cli {
+
+/// One exercise graded on its own.
+struct ExerciseResult {
+  Verdict verdict;
+  std::vector<CaseResult> cases;
+  std::string compile_error; ///< the readable excerpt when it does not compile
+  bool stub_missing = false; ///< the learner's file is gone (reset brings it back)
+};
+
+class Workspace {
+public:
+  Workspace(const Options& options, Terminal terminal);
+
+  [[nodiscard]] const std::string& build_dir() const { return build_dir_; }
+  [[nodiscard]] const Terminal& terminal() const { return terminal_; }
+  [[nodiscard]] const Options& options() const { return options_; }
+
+  /// The build's manifest (configuring the ThreadSanitizer build first when
+  /// --tsan asks for it and it does not exist yet).
+  const Manifest& manifest();
+
+  /// The exercise called `name`; a UsageError naming the closest one otherwise.
+  const Exercise& exercise(const std::string& name);
+  /// The example or measuring program called `name`; a UsageError otherwise.
+  const Example& example(const std::string& name);
+
+  /// Builds everything (-k 0) and grades every exercise.
+  std::vector<Verdict> grade_all();
+  /// Rebuilds and grades one exercise.
+  ExerciseResult grade_one(const Exercise& exercise);
+
+  /// An absolute path for a path relative to the book's content root.
+  [[nodiscard]] std::string path_of(const std::string& relative);
+
+private:
+  void require_build_folder() const;
+  void ensure_tsan_build();
+
+  Options options_;
+  Terminal terminal_;
+  std::string build_dir_;
+  std::optional<Manifest> manifest_;
+};
+
+} // namespace workbook::cli
