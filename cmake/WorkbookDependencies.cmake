@@ -24,6 +24,9 @@ add_library(workbook_asio INTERFACE)
 add_library(workbook::asio ALIAS workbook_asio)
 target_include_directories(workbook_asio SYSTEM INTERFACE "${WORKBOOK_ASIO_INCLUDE_DIR}")
 target_compile_definitions(workbook_asio INTERFACE ASIO_STANDALONE ASIO_NO_DEPRECATED)
+# Asio 1.22 looks for clang's coroutines in <experimental/coroutine>, which
+# libstdc++ does not have; clang 14 with -std=c++20 supports <coroutine>.
+target_compile_definitions(workbook_asio INTERFACE $<$<CXX_COMPILER_ID:Clang>:ASIO_HAS_CO_AWAIT=1>)
 target_link_libraries(workbook_asio INTERFACE Threads::Threads)
 
 # --- cpp-httplib: its CMake package if present; else pkg-config (Debian ships
