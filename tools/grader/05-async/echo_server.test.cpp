@@ -72,7 +72,11 @@ private:
 // A blocking client socket with a receive timeout as a backstop.
 class Client {
 public:
-  explicit Client(unsigned short port) : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+  explicit Client(unsigned short port, int receive_buffer = 0)
+      : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+    if (receive_buffer > 0) { // before connect, so that the window is small from the start
+      ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
+    }
     timeval timeout{3, 0};
     ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
     ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
@@ -172,7 +176,9 @@ TEST_CASE("serves many clients at once on its one thread", "[echo_server]") {
 
 TEST_CASE("a large message comes back whole and in order", "[echo_server]") {
   Server server;
-  Client client(server.port());
+  // A small receive window makes the server's writes block part-way, as on
+  // a slow network: a write that sends only part of its buffer loses data.
+  Client client(server.port(), 4096);
   REQUIRE(client.connected());
   std::string message(1 << 20, '\0');
   for (std::size_t i = 0; i < message.size(); ++i) {
