@@ -1,0 +1,135 @@
+// Exercise: thread_pool — Python's ThreadPoolExecutor: a fixed set of workers and futures.
+//
+// Chapter: chapters/02-threads/README.md, section "Exercise: thread_pool".
+// Grade it: `./workbook check thread_pool`.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace workbook::threads {
+
+/// Thrown by submit once the pool has been shut down (Python raises
+/// `RuntimeError: cannot schedule new futures after shutdown`).
+class pool_shut_down : public std::runtime_error {
+public:
+  pool_shut_down() : std::runtime_error("submit on a thread pool that has been shut down") {}
+};
+
+/// Python's `concurrent.futures.ThreadPoolExecutor`: `threads` worker
+/// threads, started by the constructor, take submitted tasks from one FIFO
+/// queue and run each exactly once. `submit` returns a `std::future` for the
+/// task's result; an exception the task throws reaches whoever calls
+/// `get()` on that future, and the worker carries on with the next task.
+///
+/// `shutdown(wait)` stops accepting tasks; every task submitted before it
+/// still runs. With `wait` it blocks until they have all run and the workers
+/// have been joined; without, it returns at once and the destructor joins.
+/// The destructor is `shutdown(true)`, like leaving Python's `with` block.
+///
+/// `ConditionVariable` is what the workers wait on: the hidden tests
+/// substitute an instrumented one (the interface of
+/// `std::condition_variable_any`; waits take a `std::unique_lock<std::mutex>`).
+template <class ConditionVariable = std::condition_variable> class ThreadPool {
+public:
+  /// Starts `threads` workers.
+  /// @throws std::invalid_argument if `threads` is 0.
+  explicit ThreadPool(std::size_t threads) {
+    if (threads == 0) {
+      throw std::invalid_argument("a thread pool needs at least one thread");
+    }
+    workers_.reserve(threads);
+    for (std::size_t i = 0; i < threads; ++i) {
+      workers_.emplace_back([this] { work(); });
+    }
+  }
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+  ~ThreadPool() { shutdown(true); }
+
+  /// Queues `function(args...)` (the arguments are copied or moved into the
+  /// task, as `std::thread` does: pass `std::ref(x)` to share `x`) and returns
+  /// the future of its result. Move-only functions and arguments work.
+  /// @throws pool_shut_down after shutdown.
+  template <class Function, class... Args>
+  auto submit(Function&& function, Args&&... args)
+      -> std::future<std::invoke_result_t<std::decay_t<Function>, std::decay_t<Args>...>> {
+    using Result = std::invoke_result_t<std::decay_t<Function>, std::decay_t<Args>...>;
+    // std::function needs a copyable target, std::packaged_task is move-only:
+    // share it.
+    auto task = std::make_shared<std::packaged_task<Result()>>(
+        [function = std::forward<Function>(function),
+         arguments = std::make_tuple(std::forward<Args>(args)...)]() mutable {
+          return std::apply(std::move(function), std::move(arguments));
+        });
+    std::future<Result> result = task->get_future();
+    {
+      std::lock_guard lock(mutex_);
+      if (shut_down_) {
+        throw pool_shut_down();
+      }
+      tasks_.emplace_back([task] { (*task)(); });
+    }
+    work_available_.notify_one();
+    return result;
+  }
+
+  /// Stops accepting tasks; the ones already submitted still run. With
+  /// `wait`, returns once they have all run and every worker is joined.
+  /// Calling it again is harmless.
+  void shutdown(bool wait = true) {
+    {
+      std::lock_guard lock(mutex_);
+      shut_down_ = true;
+    }
+    work_available_.notify_all();
+    if (wait) {
+      std::lock_guard join_lock(join_mutex_); // one joiner at a time
+      for (auto& worker : workers_) {
+        if (worker.joinable() && worker.get_id() != std::this_thread::get_id()) {
+          worker.join();
+        }
+      }
+    }
+  }
+
+  /// The number of worker threads.
+  [[nodiscard]] std::size_t size() const { return workers_.size(); }
+
+private:
+  void work() {
+    for (;;) {
+      std::function<void()> task;
+      {
+        std::unique_lock lock(mutex_);
+        work_available_.wait(lock, [this] { return shut_down_ || !tasks_.empty(); });
+        if (tasks_.empty()) {
+          return; // shut down and nothing left to run
+        }
+        task = std::move(tasks_.front());
+        tasks_.pop_front();
+      }
+      task(); // a packaged_task: an exception lands in its future
+    }
+  }
+
+  std::mutex mutex_;
+  ConditionVariable work_available_;
+  std::deque<std::function<void()>> tasks_;
+  bool shut_down_ = false;
+  std::mutex join_mutex_;
+  std::vector<std::thread> workers_;
+};
+
+} // namespace workbook::threads
