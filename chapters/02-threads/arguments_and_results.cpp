@@ -57,8 +57,9 @@ int main() {
   // [packaged-task]
 
   // [async]
-  // launch::async: a new thread now. launch::deferred: run by get() on the
-  // calling thread. Neither: the implementation picks.
+  // launch::async: as if on a new std::thread, started now.
+  // launch::deferred: run by the first get() or wait(), on the calling thread.
+  // No policy (async | deferred): the implementation picks one.
   auto on_new_thread = std::async(std::launch::async, [] { return std::this_thread::get_id(); });
   auto deferred = std::async(std::launch::deferred, [] { return std::this_thread::get_id(); });
   std::cout << "launch::async ran on another thread: " << std::boolalpha
