@@ -3,7 +3,7 @@
 // never by sleeping.
 #include "blocking_queue.hpp"
 
-#include "instrumented_cv.hpp"
+#include <instrumented_cv.hpp>
 
 #include <catch.hpp>
 

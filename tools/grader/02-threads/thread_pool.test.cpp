@@ -3,7 +3,7 @@
 // names it) and bounded with peak counters; nothing sleeps.
 #include "thread_pool.hpp"
 
-#include "instrumented_cv.hpp"
+#include <instrumented_cv.hpp>
 
 #include <catch.hpp>
 

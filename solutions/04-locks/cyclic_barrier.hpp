@@ -1,0 +1,80 @@
+// Exercise: cyclic_barrier — Python's threading.Barrier: a meeting point that works phase after phase.
+//
+// Chapter: chapters/04-locks/README.md, section "Exercise: cyclic_barrier".
+// Grade it: `./workbook check cyclic_barrier`.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <stdexcept>
+#include <utility>
+
+namespace workbook::locks {
+
+/// Python's `threading.Barrier(parties, action)` (and C++20's `std::barrier`,
+/// minus its extras): `parties` threads call `arrive_and_wait()`; each waits
+/// until all `parties` have arrived, then all go on, and the barrier is ready
+/// for the next *phase* at once. A thread that hurries on and arrives for the
+/// next phase must not be counted in the phase it just left, nor release
+/// anyone still waiting there.
+///
+/// `on_phase_end`, if given, runs once per phase, on the last thread to
+/// arrive, before any thread of that phase is released. `arrive_and_wait`
+/// returns the thread's arrival index in its phase, `0` for the first to
+/// arrive up to `parties - 1` for the last (Python returns such an index too).
+///
+/// `ConditionVariable` is what waiters wait on: the hidden tests substitute
+/// an instrumented one (the interface of `std::condition_variable_any`;
+/// waits take a `std::unique_lock<std::mutex>`).
+template <class ConditionVariable = std::condition_variable> class CyclicBarrier {
+public:
+  /// @throws std::invalid_argument if `parties` is 0.
+  explicit CyclicBarrier(std::size_t parties, std::function<void()> on_phase_end = {})
+      : parties_(parties), on_phase_end_(std::move(on_phase_end)) {
+    if (parties_ == 0) {
+      throw std::invalid_argument("a barrier needs at least one party");
+    }
+  }
+  CyclicBarrier(const CyclicBarrier&) = delete;
+  CyclicBarrier& operator=(const CyclicBarrier&) = delete;
+
+  /// Arrives, and waits until every party of this phase has arrived.
+  std::size_t arrive_and_wait() {
+    std::unique_lock lock(mutex_);
+    const std::uint64_t phase = phase_;
+    const std::size_t index = arrived_++;
+    if (arrived_ == parties_) {
+      // The last to arrive: finish the phase and open the next one.
+      arrived_ = 0;
+      ++phase_;
+      struct Release { // released even if on_phase_end throws
+        ConditionVariable& all_arrived;
+        ~Release() { all_arrived.notify_all(); }
+      } release{all_arrived_};
+      if (on_phase_end_) {
+        on_phase_end_();
+      }
+      return index;
+    }
+    while (phase_ == phase) { // the phase number, not the count: the count restarts at once
+      all_arrived_.wait(lock);
+    }
+    return index;
+  }
+
+  /// The number of threads each phase waits for.
+  [[nodiscard]] std::size_t parties() const { return parties_; }
+
+private:
+  const std::size_t parties_;
+  const std::function<void()> on_phase_end_;
+  std::mutex mutex_;
+  ConditionVariable all_arrived_;
+  std::size_t arrived_ = 0;
+  std::uint64_t phase_ = 0;
+};
+
+} // namespace workbook::locks
