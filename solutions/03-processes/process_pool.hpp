@@ -206,8 +206,9 @@ private:
       throw std::system_error(error, std::generic_category(), "fork");
     }
     if (pid == 0) {
-      // The child: keep only its own two ends. Another worker's request
-      // pipe left open here would keep that worker from ever seeing EOF.
+      // The child: keep only its own two ends. A copy of another worker's
+      // request pipe would keep that worker from seeing end of file at
+      // shutdown until this one has exited too.
       for (const auto& other : workers_) {
         close_fd_copy(other.request);
         close_fd_copy(other.reply);
