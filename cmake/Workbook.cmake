@@ -20,6 +20,11 @@ endif()
 
 math(EXPR WORKBOOK_TEST_TIMEOUT "${WORKBOOK_TEST_BUDGET} + 30")
 
+# ThreadSanitizer's settings for every test: stop at the first report, and
+# skip the known false positives of an uninstrumented libstdc++ (see the file).
+set(WORKBOOK_TSAN_OPTIONS
+    "TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=${WORKBOOK_ROOT}/tools/grader/harness/tsan.supp")
+
 # Characters Catch2 reads as test-spec syntax cannot appear in a test case's
 # name: ctest runs every case by its exact name.
 set(_workbook_bad_test_name_chars "[],*\\\"~")
@@ -72,6 +77,9 @@ function(workbook_example name)
     list(APPEND labels "no-tsan")
   endif()
   set_tests_properties("example: ${name}" PROPERTIES LABELS "${labels}" TIMEOUT 300)
+  if(WORKBOOK_SANITIZE STREQUAL "thread")
+    set_tests_properties("example: ${name}" PROPERTIES ENVIRONMENT "${WORKBOOK_TSAN_OPTIONS}")
+  endif()
   set_property(GLOBAL APPEND PROPERTY WORKBOOK_MANIFEST
                "example\t${WORKBOOK_CHAPTER}\t${name}\tchapters/${WORKBOOK_CHAPTER}/${name}.cpp\t$<TARGET_FILE:${name}>")
 endfunction()
@@ -97,6 +105,9 @@ function(workbook_benchmark name)
     list(APPEND labels "no-tsan")
   endif()
   set_tests_properties("benchmark: ${name}" PROPERTIES LABELS "${labels}" TIMEOUT 300)
+  if(WORKBOOK_SANITIZE STREQUAL "thread")
+    set_tests_properties("benchmark: ${name}" PROPERTIES ENVIRONMENT "${WORKBOOK_TSAN_OPTIONS}")
+  endif()
   set_property(GLOBAL APPEND PROPERTY WORKBOOK_MANIFEST
                "benchmark\t${WORKBOOK_CHAPTER}\t${name}\tchapters/${WORKBOOK_CHAPTER}/${name}.cpp\t$<TARGET_FILE:${name}>")
 endfunction()
@@ -159,7 +170,7 @@ function(workbook_exercise name)
     list(APPEND environment "WORKBOOK_EXPECT_FAILURE=1")
   endif()
   if(WORKBOOK_SANITIZE STREQUAL "thread")
-    list(APPEND environment "TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1")
+    list(APPEND environment "${WORKBOOK_TSAN_OPTIONS}")
   elseif(WORKBOOK_SANITIZE STREQUAL "address")
     list(APPEND environment "ASAN_OPTIONS=detect_stack_use_after_return=1:strict_init_order=1"
          "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
