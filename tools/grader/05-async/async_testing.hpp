@@ -9,6 +9,7 @@
 #include <asio/use_awaitable.hpp>
 
 #include <chrono>
+#include <exception>
 #include <system_error>
 
 namespace workbook::testing {
@@ -34,6 +35,16 @@ private:
   asio::steady_timer timer_;
   bool set_ = false;
 };
+
+/// A co_spawn completion handler for the tests' own coroutines: an exception
+/// that escapes one is rethrown out of io_context::run, so the test case
+/// reports it (asio::detached would swallow it, and with it the stub's
+/// "not implemented yet").
+inline void rethrow_error(const std::exception_ptr& error) {
+  if (error) {
+    std::rethrow_exception(error);
+  }
+}
 
 /// Runs `context` until it has no more work, or for at most `backstop`
 /// (only a guard against a hang: the caller checks context.stopped()).

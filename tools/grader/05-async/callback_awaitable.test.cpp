@@ -8,12 +8,12 @@
 #include <catch.hpp>
 
 #include <asio/co_spawn.hpp>
-#include <asio/detached.hpp>
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
 
 #include <condition_variable>
 #include <deque>
+#include <exception>
 #include <future>
 #include <mutex>
 #include <optional>
@@ -109,7 +109,7 @@ TEST_CASE("the callback's value comes back to the awaiting coroutine", "[callbac
   std::optional<std::string> result;
   asio::co_spawn(
       context, [&]() -> asio::awaitable<void> { result = co_await async_lookup(service, "alpha"); },
-      asio::detached);
+      workbook::testing::rethrow_error);
   run_with_backstop(context);
   INFO("no result within 5 s: the coroutine was never resumed");
   REQUIRE(result.has_value());
@@ -127,7 +127,7 @@ TEST_CASE("the coroutine resumes on its own thread and not on the service's", "[
         co_await async_lookup(service, "beta");
         resumed_on = std::this_thread::get_id();
       },
-      asio::detached);
+      workbook::testing::rethrow_error);
   run_with_backstop(context); // this thread runs the io_context
   CHECK(resumed_on == std::this_thread::get_id());
   CHECK(resumed_on != service.thread_id());
@@ -142,7 +142,7 @@ TEST_CASE("waiting for the callback does not block the io_context", "[callback_a
   bool other_ran = false;
   asio::co_spawn(
       context, [&]() -> asio::awaitable<void> { result = co_await async_lookup(service, "gamma"); },
-      asio::detached);
+      workbook::testing::rethrow_error);
   asio::co_spawn(
       context,
       [&]() -> asio::awaitable<void> {
@@ -150,9 +150,20 @@ TEST_CASE("waiting for the callback does not block the io_context", "[callback_a
         service.release();
         co_return;
       },
-      asio::detached);
-  std::thread runner([&] { run_with_backstop(context); });
+      workbook::testing::rethrow_error);
+  std::exception_ptr failure; // an exception out of run() must not escape the runner thread
+  std::thread runner([&] {
+    try {
+      run_with_backstop(context);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  });
   runner.join();
+  if (failure) {
+    service.release();
+    std::rethrow_exception(failure);
+  }
   INFO("the other coroutine did not run: async_lookup blocked the io_context's thread");
   CHECK(other_ran);
   REQUIRE(result.has_value());
@@ -175,7 +186,7 @@ TEST_CASE("an error code from the callback is thrown as std::system_error", "[ca
           caught = error.code();
         }
       },
-      asio::detached);
+      workbook::testing::rethrow_error);
   run_with_backstop(context);
   CHECK(caught == std::errc::host_unreachable);
 }
@@ -187,7 +198,7 @@ TEST_CASE("a callback called at once inside lookup still resumes the coroutine c
   std::optional<std::string> result;
   asio::co_spawn(
       context, [&]() -> asio::awaitable<void> { result = co_await async_lookup(service, "now"); },
-      asio::detached);
+      workbook::testing::rethrow_error);
   run_with_backstop(context);
   CHECK(context.stopped());
   CHECK(result == "now now");
@@ -204,7 +215,7 @@ TEST_CASE("a callback called twice resumes the coroutine once", "[callback_await
         result = co_await async_lookup(service, "x");
         ++resumed;
       },
-      asio::detached);
+      workbook::testing::rethrow_error);
   run_with_backstop(context);
   CHECK(context.stopped());
   CHECK(resumed == 1);
@@ -222,7 +233,7 @@ TEST_CASE("many lookups in flight each get their own answer", "[callback_awaitab
         [&, i]() -> asio::awaitable<void> {
           results[static_cast<std::size_t>(i)] = co_await async_lookup(service, "key" + std::to_string(i));
         },
-        asio::detached);
+        workbook::testing::rethrow_error);
   }
   asio::post(context, [&] { service.release(); });
   run_with_backstop(context);

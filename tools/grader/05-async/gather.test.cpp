@@ -7,7 +7,6 @@
 #include <catch.hpp>
 
 #include <asio/co_spawn.hpp>
-#include <asio/detached.hpp>
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
 #include <asio/this_coro.hpp>
@@ -47,7 +46,7 @@ TEST_CASE("every result comes back in argument order", "[gather]") {
         }
         outcomes = co_await gather(std::move(tasks));
       },
-      asio::detached);
+      workbook::testing::rethrow_error);
   run_with_backstop(context);
   REQUIRE(context.stopped());
   REQUIRE(outcomes.size() == 5);
@@ -66,7 +65,7 @@ TEST_CASE("nothing to gather gives nothing at once", "[gather]") {
         auto outcomes = co_await gather(std::vector<asio::awaitable<int>>{});
         finished = outcomes.empty();
       },
-      asio::detached);
+      workbook::testing::rethrow_error);
   run_with_backstop(context);
   CHECK(context.stopped());
   CHECK(finished);
@@ -97,7 +96,7 @@ TEST_CASE("the awaitables run at the same time", "[gather]") {
         auto outcomes = co_await gather(std::move(tasks));
         finished = outcomes.size() == kTasks;
       },
-      asio::detached);
+      workbook::testing::rethrow_error);
   run_with_backstop(context);
   INFO("started " << started << " of " << kTasks
                   << " tasks: a gather that awaits them one by one never finishes");
@@ -133,7 +132,7 @@ TEST_CASE("results stay in argument order when the tasks finish in reverse", "[g
         }
         outcomes = co_await gather(std::move(tasks));
       },
-      asio::detached);
+      workbook::testing::rethrow_error);
   run_with_backstop(context);
   REQUIRE(context.stopped());
   CHECK(completion_order == std::vector<int>{4, 3, 2, 1, 0});
@@ -166,7 +165,7 @@ TEST_CASE("an error stays in its place and does not stop the others", "[gather]"
         outcomes = co_await gather(std::move(tasks));
         late_ran_before_gather_returned = late_ran;
       },
-      asio::detached);
+      workbook::testing::rethrow_error);
   asio::co_spawn(
       context,
       [&]() -> asio::awaitable<void> {
@@ -177,7 +176,7 @@ TEST_CASE("an error stays in its place and does not stop the others", "[gather]"
         }
         late.set();
       },
-      asio::detached);
+      workbook::testing::rethrow_error);
   run_with_backstop(context);
   REQUIRE(context.stopped());
   REQUIRE(outcomes.size() == 5);
@@ -222,7 +221,7 @@ TEST_CASE("the caller waits until the last task has finished", "[gather]") {
         co_await gather(std::move(tasks));
         gathered = true;
       },
-      asio::detached);
+      workbook::testing::rethrow_error);
   context.poll(); // everything that can run without the release
   CHECK(finished_tasks == 2);
   CHECK_FALSE(gathered);

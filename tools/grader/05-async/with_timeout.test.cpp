@@ -8,7 +8,6 @@
 #include <catch.hpp>
 
 #include <asio/co_spawn.hpp>
-#include <asio/detached.hpp>
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
 
@@ -56,7 +55,7 @@ TEST_CASE("a quick operation's result comes back and the timer is cancelled", "[
         auto quick = []() -> asio::awaitable<std::string> { co_return "done"; };
         result = co_await with_timeout(quick(), std::chrono::hours(1));
       },
-      asio::detached);
+      workbook::testing::rethrow_error);
   run_with_backstop(context);
   INFO("the io_context did not finish: the hour-long timeout timer was left running");
   CHECK(context.stopped());
@@ -77,7 +76,7 @@ TEST_CASE("a slow operation times out with timeout_error", "[with_timeout]") {
           timed_out = true;
         }
       },
-      asio::detached);
+      workbook::testing::rethrow_error);
   run_with_backstop(context);
   CHECK(sleeper.started);
   CHECK(timed_out);
@@ -96,7 +95,7 @@ TEST_CASE("the operation that lost to the timeout is cancelled and has ended", "
           cancelled_when_caller_resumed = sleeper.cancelled; // the loser has finished before we resume
         }
       },
-      asio::detached);
+      workbook::testing::rethrow_error);
   run_with_backstop(context);
   INFO("the io_context did not finish: the operation was left running after the timeout");
   CHECK(context.stopped());
@@ -121,7 +120,7 @@ TEST_CASE("the operation's own exception propagates unchanged", "[with_timeout]"
           caught_own = true;
         }
       },
-      asio::detached);
+      workbook::testing::rethrow_error);
   run_with_backstop(context);
   CHECK(context.stopped());
   CHECK(caught_own);
@@ -140,7 +139,7 @@ TEST_CASE("an operation that completes after other work still beats a long timeo
         };
         result = co_await with_timeout(waits_for_event(), std::chrono::hours(1));
       },
-      asio::detached);
+      workbook::testing::rethrow_error);
   asio::post(context, [&] { ready.set(); });
   run_with_backstop(context);
   CHECK(context.stopped());
