@@ -208,3 +208,56 @@ function(workbook_write_manifest)
   endforeach()
   file(GENERATE OUTPUT "${CMAKE_BINARY_DIR}/workbook-manifest.tsv" CONTENT "${text}")
 endfunction()
+
+# workbook_fuzz(<exercise> [SECONDS n])
+# A fuzz target for an exercise: tools/fuzz/NN-topic/<exercise>.fuzz.cpp,
+# seeded from tools/fuzz/NN-topic/<exercise>.corpus/, built into
+# `fuzz_<exercise>` against ${WORKBOOK_SOURCE} (so a learner can fuzz their
+# own code). With clang it is a libFuzzer binary; with g++ it links
+# tools/fuzz/random_driver.cpp, which mutates the corpus at random. Against
+# the solutions (not under TSan), the ctest test "fuzz: <exercise>" (labels:
+# the chapter's, `fuzz`) runs it for SECONDS (default 20).
+include(CheckCXXSourceCompiles)
+function(workbook_fuzz name)
+  _workbook_require_chapter("workbook_fuzz(${name})")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "SECONDS" "")
+  if(NOT arg_SECONDS)
+    set(arg_SECONDS 20)
+  endif()
+  set(source "${WORKBOOK_CONTENT}/tools/fuzz/${WORKBOOK_CHAPTER}/${name}.fuzz.cpp")
+  set(corpus "${WORKBOOK_CONTENT}/tools/fuzz/${WORKBOOK_CHAPTER}/${name}.corpus")
+  set(target fuzz_${name})
+  add_executable(${target} "${source}")
+  target_include_directories(${target} PRIVATE "${WORKBOOK_CONTENT}/${WORKBOOK_SOURCE}/${WORKBOOK_CHAPTER}")
+  target_link_libraries(${target} PRIVATE workbook::support workbook::warnings)
+
+  if(NOT DEFINED WORKBOOK_HAS_LIBFUZZER)
+    set(CMAKE_REQUIRED_FLAGS "-fsanitize=fuzzer")
+    set(CMAKE_REQUIRED_LINK_OPTIONS "-fsanitize=fuzzer")
+    check_cxx_source_compiles([[
+      #include <cstddef>
+      #include <cstdint>
+      extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t*, std::size_t) { return 0; }
+    ]] WORKBOOK_HAS_LIBFUZZER)
+  endif()
+  if(WORKBOOK_HAS_LIBFUZZER)
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer)
+    target_link_options(${target} PRIVATE -fsanitize=fuzzer)
+    set(engine libFuzzer)
+  else()
+    target_sources(${target} PRIVATE "${WORKBOOK_ROOT}/tools/fuzz/random_driver.cpp")
+    set(engine "random driver")
+  endif()
+
+  if(WORKBOOK_SOURCE STREQUAL "solutions" AND NOT WORKBOOK_SANITIZE STREQUAL "thread")
+    # libFuzzer adds what it finds to the first directory: a scratch copy.
+    set(scratch "${CMAKE_CURRENT_BINARY_DIR}/${target}.corpus")
+    add_test(NAME "fuzz: ${name}"
+             COMMAND $<TARGET_FILE:${target}> -max_total_time=${arg_SECONDS} -seed=1 -print_final_stats=1
+                     "${scratch}" "${corpus}")
+    set_tests_properties("fuzz: ${name}" PROPERTIES LABELS "${WORKBOOK_CHAPTER_LABEL};fuzz"
+                                                    TIMEOUT ${arg_SECONDS}0)
+    file(MAKE_DIRECTORY "${scratch}")
+  endif()
+  message(STATUS "Workbook: fuzz_${name} uses ${engine}")
+endfunction()
