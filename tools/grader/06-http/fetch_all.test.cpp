@@ -200,6 +200,17 @@ TEST_CASE("a refused connection a 404 and a bad URL are reported in place", "[fe
   });
   const int port = server.bind_to_any_port("127.0.0.1");
   std::thread serving([&] { server.listen_after_bind(); });
+  struct StopAtExit { // even when fetch_all throws
+    httplib::Server& server;
+    std::thread& serving;
+    ~StopAtExit() {
+      while (!server.is_running()) {
+        std::this_thread::yield();
+      }
+      server.stop();
+      serving.join();
+    }
+  } stop_at_exit{server, serving};
   RefusingPort refusing;
   const std::string base = "http://127.0.0.1:" + std::to_string(port);
   const std::vector<std::string> urls = {base + "/ok",
@@ -210,11 +221,6 @@ TEST_CASE("a refused connection a 404 and a bad URL are reported in place", "[fe
                                          "not a url at all",
                                          base + "/ok"};
   const auto results = fetch_all(urls, 2);
-  while (!server.is_running()) {
-    std::this_thread::yield();
-  }
-  server.stop();
-  serving.join();
 
   REQUIRE(results.size() == urls.size());
   CHECK(results[0].ok());
