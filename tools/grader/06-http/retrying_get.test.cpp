@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <exception>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -192,12 +193,28 @@ TEST_CASE("an attempt that hangs times out and the next one succeeds", "[retryin
   base.timeout = 300ms;
   RecordingPolicy recording(base);
   RetriedResult result;
-  std::thread client([&] { result = retrying_get(server.port(), "/hang-once", recording.policy); });
-  REQUIRE(server.wait_for_requests(1, 5s));
+  std::exception_ptr error;
+  std::thread client([&] {
+    try {
+      result = retrying_get(server.port(), "/hang-once", recording.policy);
+    } catch (...) {
+      error = std::current_exception();
+    }
+  });
+  if (!server.wait_for_requests(1, 5s)) {
+    client.join();
+    if (error) {
+      std::rethrow_exception(error);
+    }
+    FAIL("no request reached the server in 5 s");
+  }
   INFO("the first request hangs; with a 300 ms timeout per attempt the second request must follow. After 4 s it "
        "had not: is the read timeout set on the client (cpp-httplib's default is 5 s)?");
   const bool retried = server.wait_for_requests(2, 4s);
   client.join();
+  if (error) {
+    std::rethrow_exception(error);
+  }
   CHECK(retried);
   CHECK(result.status == 200);
   CHECK(result.attempts == 2);
