@@ -7,8 +7,8 @@
 // nothing listens.
 #include <httplib.h>
 
-#include <sys/socket.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdio>

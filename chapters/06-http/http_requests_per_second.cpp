@@ -52,6 +52,17 @@ bool have_program(const char* name) {
   return std::system(command.c_str()) == 0;
 }
 
+// nginx lives in /usr/sbin, which is not on every user's PATH.
+std::optional<std::string> nginx_program() {
+  if (have_program("nginx")) {
+    return "nginx";
+  }
+  if (::access("/usr/sbin/nginx", X_OK) == 0) {
+    return "/usr/sbin/nginx";
+  }
+  return std::nullopt;
+}
+
 // --- load generators -------------------------------------------------------
 
 // One client connection: request, whole response, repeat until the deadline.
@@ -64,7 +75,8 @@ asio::awaitable<void> keep_asking(tcp::endpoint server, Clock::time_point deadli
   while (Clock::now() < deadline) {
     co_await asio::async_write(socket, asio::buffer(request), asio::use_awaitable);
     const std::size_t head = co_await asio::async_read_until(socket, input, "\r\n\r\n", asio::use_awaitable);
-    std::string text(asio::buffers_begin(input.data()), asio::buffers_begin(input.data()) + static_cast<long>(head));
+    std::string text(asio::buffers_begin(input.data()),
+                     asio::buffers_begin(input.data()) + static_cast<long>(head));
     input.consume(head);
     std::size_t length = 0;
     for (char& c : text) {
@@ -74,7 +86,8 @@ asio::awaitable<void> keep_asking(tcp::endpoint server, Clock::time_point deadli
       length = std::stoul(text.substr(at + 15));
     }
     if (input.size() < length) {
-      co_await asio::async_read(socket, input, asio::transfer_exactly(length - input.size()), asio::use_awaitable);
+      co_await asio::async_read(socket, input, asio::transfer_exactly(length - input.size()),
+                                asio::use_awaitable);
     }
     input.consume(length);
     ++completed;
@@ -96,8 +109,8 @@ double builtin_load(int port, std::chrono::duration<double> duration) {
 
 double wrk_load(int port, std::chrono::duration<double> duration) {
   const std::string command = "wrk -t1 -c" + std::to_string(connections) + " -d" +
-                              std::to_string(static_cast<int>(duration.count())) + "s http://127.0.0.1:" +
-                              std::to_string(port) + "/world 2>&1";
+                              std::to_string(static_cast<int>(duration.count())) +
+                              "s http://127.0.0.1:" + std::to_string(port) + "/world 2>&1";
   FILE* output = ::popen(command.c_str(), "r");
   if (output == nullptr) {
     return 0;
@@ -162,24 +175,25 @@ private:
 // nginx with one worker, answering every path with "Hello, world".
 class Nginx {
 public:
-  Nginx() {
+  explicit Nginx(const std::string& program) {
     directory_ = std::filesystem::temp_directory_path() / ("workbook-nginx-" + std::to_string(::getpid()));
     std::filesystem::create_directories(directory_);
     port_ = free_port();
     const std::string dir = directory_.string();
-    std::ofstream(directory_ / "nginx.conf") << "worker_processes 1;\ndaemon off;\npid " << dir << "/nginx.pid;\n"
-                                             << "error_log " << dir << "/error.log;\n"
-                                             << "events { worker_connections 1024; }\n"
-                                             << "http {\n  access_log off;\n"
-                                             << "  client_body_temp_path " << dir << "/body;\n"
-                                             << "  proxy_temp_path " << dir << "/proxy;\n"
-                                             << "  fastcgi_temp_path " << dir << "/fastcgi;\n"
-                                             << "  uwsgi_temp_path " << dir << "/uwsgi;\n"
-                                             << "  scgi_temp_path " << dir << "/scgi;\n"
-                                             << "  keepalive_requests 1000000;\n"
-                                             << "  server {\n    listen 127.0.0.1:" << port_ << ";\n"
-                                             << "    location / { default_type text/plain; return 200 \"Hello, world\"; }\n"
-                                             << "  }\n}\n";
+    std::ofstream(directory_ / "nginx.conf")
+        << "worker_processes 1;\ndaemon off;\npid " << dir << "/nginx.pid;\n"
+        << "error_log " << dir << "/error.log;\n"
+        << "events { worker_connections 1024; }\n"
+        << "http {\n  access_log off;\n"
+        << "  client_body_temp_path " << dir << "/body;\n"
+        << "  proxy_temp_path " << dir << "/proxy;\n"
+        << "  fastcgi_temp_path " << dir << "/fastcgi;\n"
+        << "  uwsgi_temp_path " << dir << "/uwsgi;\n"
+        << "  scgi_temp_path " << dir << "/scgi;\n"
+        << "  keepalive_requests 1000000;\n"
+        << "  server {\n    listen 127.0.0.1:" << port_ << ";\n"
+        << "    location / { default_type text/plain; return 200 \"Hello, world\"; }\n"
+        << "  }\n}\n";
     const std::string conf = dir + "/nginx.conf";
     std::vector<std::string> args = {"nginx", "-p", dir, "-c", conf, "-e", dir + "/error.log"};
     std::vector<char*> argv;
@@ -187,7 +201,7 @@ public:
       argv.push_back(arg.data());
     }
     argv.push_back(nullptr);
-    if (::posix_spawnp(&pid_, "nginx", nullptr, nullptr, argv.data(), environ) != 0) {
+    if (::posix_spawnp(&pid_, program.c_str(), nullptr, nullptr, argv.data(), environ) != 0) {
       pid_ = -1;
       return;
     }
@@ -234,10 +248,12 @@ int main(int argc, char** argv) {
   ::signal(SIGPIPE, SIG_IGN);
   const std::chrono::duration<double> duration(quick ? 0.3 : 3.0);
   const bool use_wrk = !quick && have_program("wrk");
-  const auto load = [&](int port) { return use_wrk ? wrk_load(port, duration) : builtin_load(port, duration); };
+  const auto load = [&](int port) {
+    return use_wrk ? wrk_load(port, duration) : builtin_load(port, duration);
+  };
 
-  std::printf("HTTP/1.1 keep-alive, GET /world -> \"Hello, world\", %d connections, %.1f s per server\n", connections,
-              duration.count());
+  std::printf("HTTP/1.1 keep-alive, GET /world -> \"Hello, world\", %d connections, %.1f s per server\n",
+              connections, duration.count());
   std::printf("load: %s; %u cores\n\n",
               use_wrk ? "wrk -t1 (one thread)" : "built-in Asio client (one thread)",
               std::thread::hardware_concurrency());
@@ -258,8 +274,9 @@ int main(int argc, char** argv) {
     nagle_rate = load(server.port());
   }
   std::optional<double> nginx_rate;
-  if (!quick && have_program("nginx")) {
-    Nginx nginx;
+  const auto nginx_path = quick ? std::nullopt : nginx_program();
+  if (nginx_path) {
+    Nginx nginx(*nginx_path);
     if (nginx.running()) {
       nginx_rate = load(nginx.port());
     } else {
@@ -280,14 +297,17 @@ int main(int argc, char** argv) {
     std::printf("%-48s %14s\n", "nginx (not installed: apt-get install nginx-light)", "-");
   }
 
-  std::printf("\nclaim: HTTP keep-alive requests/s, Asio coroutine server on 1 thread | %.0f /s | cpp-httplib with "
-              "TCP_NODELAY | %.2fx\n",
-              asio_rate, asio_rate / nodelay_rate);
-  std::printf("claim: cpp-httplib requests/s with TCP_NODELAY | %.0f /s | without it (Nagle vs delayed ACK) | %.1fx\n",
+  std::printf(
+      "\nclaim: HTTP keep-alive requests/s, Asio coroutine server on 1 thread | %.0f /s | cpp-httplib with "
+      "TCP_NODELAY | %.2fx\n",
+      asio_rate, asio_rate / nodelay_rate);
+  std::printf("claim: cpp-httplib requests/s with TCP_NODELAY | %.0f /s | without it (Nagle vs delayed ACK) "
+              "| %.1fx\n",
               nodelay_rate, nodelay_rate / nagle_rate);
   if (nginx_rate) {
-    std::printf("claim: HTTP requests/s, Asio server vs nginx, one worker each | %.0f /s | nginx %.0f /s | %.2fx\n",
-                asio_rate, *nginx_rate, asio_rate / *nginx_rate);
+    std::printf(
+        "claim: HTTP requests/s, Asio server vs nginx, one worker each | %.0f /s | nginx %.0f /s | %.2fx\n",
+        asio_rate, *nginx_rate, asio_rate / *nginx_rate);
   }
   return 0;
 }

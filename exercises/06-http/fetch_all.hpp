@@ -1,4 +1,5 @@
-// Exercise: fetch_all — the tutorial's gather(..., return_exceptions=True), with a limit on requests in flight.
+// Exercise: fetch_all — the tutorial's gather(..., return_exceptions=True), with a limit on requests in
+// flight.
 //
 // Chapter: chapters/06-http/README.md, section "Exercise: fetch_all".
 // Grade it: `./workbook check fetch_all`.

@@ -16,7 +16,7 @@ namespace workbook::http {
 
 /// How a HelloServer listens.
 struct HelloServerOptions {
-  int port = 0;                    ///< the TCP port on 127.0.0.1; 0 lets the system choose
+  int port = 0;                      ///< the TCP port on 127.0.0.1; 0 lets the system choose
   std::size_t max_body_bytes = 1024; ///< a larger request body is answered 413
 };
 

@@ -1,4 +1,5 @@
-// Exercise: keepalive_server — the tutorial's `GET /{name}` server on Asio coroutines: keep-alive, limits, timeouts.
+// Exercise: keepalive_server — the tutorial's `GET /{name}` server on Asio coroutines: keep-alive, limits,
+// timeouts.
 //
 // Chapter: chapters/06-http/README.md, section "Exercise: keepalive_server".
 // Grade it: `./workbook check keepalive_server`.
@@ -88,7 +89,7 @@ inline std::string format_response(int status, std::string_view body, bool close
 /// - A client that disconnects, or misbehaves, affects only its connection.
 /// Runs until the acceptor fails (it is closed, say); then returns.
 inline asio::awaitable<void> serve_hello([[maybe_unused]] asio::ip::tcp::acceptor acceptor,
-                                        [[maybe_unused]] KeepAliveLimits limits) {
+                                         [[maybe_unused]] KeepAliveLimits limits) {
   throw workbook::not_implemented(__FILE__, "Exercise: keepalive_server");
   co_return;
 }

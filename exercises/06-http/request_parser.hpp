@@ -93,7 +93,9 @@ public:
     throw workbook::not_implemented(__FILE__, "Exercise: request_parser");
   }
 
-  [[nodiscard]] ParseState state() const { throw workbook::not_implemented(__FILE__, "Exercise: request_parser"); }
+  [[nodiscard]] ParseState state() const {
+    throw workbook::not_implemented(__FILE__, "Exercise: request_parser");
+  }
 
   /// The request; whole once state() is complete.
   [[nodiscard]] const Request& request() const {
@@ -101,7 +103,9 @@ public:
   }
 
   /// 400, 413, 431, 501 or 505 once state() is failed; 0 before.
-  [[nodiscard]] int error_status() const { throw workbook::not_implemented(__FILE__, "Exercise: request_parser"); }
+  [[nodiscard]] int error_status() const {
+    throw workbook::not_implemented(__FILE__, "Exercise: request_parser");
+  }
 
   /// Forgets the current request (complete or not) and the error, ready for
   /// the next request on the same connection.

@@ -1,4 +1,5 @@
-// Exercise: fetch_all — the tutorial's gather(..., return_exceptions=True), with a limit on requests in flight.
+// Exercise: fetch_all — the tutorial's gather(..., return_exceptions=True), with a limit on requests in
+// flight.
 //
 // Chapter: chapters/06-http/README.md, section "Exercise: fetch_all".
 // Grade it: `./workbook check fetch_all`.
@@ -33,7 +34,8 @@ struct FetchResult {
 inline FetchResult fetch_one(const std::string& url) {
   constexpr std::string_view scheme = "http://";
   if (url.rfind(scheme, 0) != 0 || url.size() == scheme.size() || url[scheme.size()] == '/') {
-    return FetchResult{.status = 0, .body = {}, .error = "unsupported URL (expected http://host[:port]/path): " + url};
+    return FetchResult{
+        .status = 0, .body = {}, .error = "unsupported URL (expected http://host[:port]/path): " + url};
   }
   const std::size_t slash = url.find('/', scheme.size());
   const std::string origin = url.substr(0, slash);

@@ -19,7 +19,7 @@ namespace workbook::http {
 
 /// How a HelloServer listens.
 struct HelloServerOptions {
-  int port = 0;                    ///< the TCP port on 127.0.0.1; 0 lets the system choose
+  int port = 0;                      ///< the TCP port on 127.0.0.1; 0 lets the system choose
   std::size_t max_body_bytes = 1024; ///< a larger request body is answered 413
 };
 
@@ -37,7 +37,8 @@ inline std::string json_quoted(std::string_view text) {
     default:
       if (static_cast<unsigned char>(c) < 0x20) {
         char escaped[8];
-        std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+        std::snprintf(escaped, sizeof escaped, "\\u%04x",
+                      static_cast<unsigned>(static_cast<unsigned char>(c)));
         out += escaped;
       } else {
         out += c;

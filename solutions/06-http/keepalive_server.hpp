@@ -1,4 +1,5 @@
-// Exercise: keepalive_server — the tutorial's `GET /{name}` server on Asio coroutines: keep-alive, limits, timeouts.
+// Exercise: keepalive_server — the tutorial's `GET /{name}` server on Asio coroutines: keep-alive, limits,
+// timeouts.
 //
 // Chapter: chapters/06-http/README.md, section "Exercise: keepalive_server".
 // Grade it: `./workbook check keepalive_server`.
@@ -83,8 +84,9 @@ inline asio::awaitable<void> lingering_close(asio::ip::tcp::socket& socket) {
   asio::steady_timer linger(socket.get_executor(), std::chrono::seconds(1));
   std::array<char, 4096> sink{};
   for (;;) {
-    const auto result = co_await (socket.async_read_some(asio::buffer(sink), asio::redirect_error(asio::use_awaitable, error)) ||
-                                  linger.async_wait(asio::redirect_error(asio::use_awaitable, error)));
+    const auto result = co_await (
+        socket.async_read_some(asio::buffer(sink), asio::redirect_error(asio::use_awaitable, error)) ||
+        linger.async_wait(asio::redirect_error(asio::use_awaitable, error)));
     if (result.index() == 1 || error) {
       break;
     }
@@ -105,7 +107,8 @@ inline std::string respond(const Request& request, bool close) {
 
 inline asio::awaitable<void> serve_connection(asio::ip::tcp::socket socket, KeepAliveLimits limits) {
   using namespace asio::experimental::awaitable_operators;
-  RequestParser parser(ParserLimits{.max_head_bytes = limits.max_head_bytes, .max_body_bytes = limits.max_body_bytes});
+  RequestParser parser(
+      ParserLimits{.max_head_bytes = limits.max_head_bytes, .max_body_bytes = limits.max_body_bytes});
   asio::steady_timer deadline(socket.get_executor());
   std::string pending; // received, not yet parsed: the start of a pipelined request
   std::array<char, 4096> buffer{};
@@ -117,13 +120,14 @@ inline asio::awaitable<void> serve_connection(asio::ip::tcp::socket socket, Keep
     while (parser.state() == ParseState::incomplete) {
       std::error_code error;
       std::error_code timer_error;
-      const auto result =
-          co_await (socket.async_read_some(asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, error)) ||
-                    deadline.async_wait(asio::redirect_error(asio::use_awaitable, timer_error)));
+      const auto result = co_await (
+          socket.async_read_some(asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, error)) ||
+          deadline.async_wait(asio::redirect_error(asio::use_awaitable, timer_error)));
       if (result.index() == 1) { // the deadline won
         if (received_any) {
           const std::string timeout = format_response(408, "the request took too long\n", true);
-          co_await asio::async_write(socket, asio::buffer(timeout), asio::redirect_error(asio::use_awaitable, error));
+          co_await asio::async_write(socket, asio::buffer(timeout),
+                                     asio::redirect_error(asio::use_awaitable, error));
         }
         co_await lingering_close(socket);
         co_return;
@@ -140,13 +144,15 @@ inline asio::awaitable<void> serve_connection(asio::ip::tcp::socket socket, Keep
     std::error_code error;
     if (parser.state() == ParseState::failed) {
       const std::string refusal = format_response(parser.error_status(), "bad request\n", true);
-      co_await asio::async_write(socket, asio::buffer(refusal), asio::redirect_error(asio::use_awaitable, error));
+      co_await asio::async_write(socket, asio::buffer(refusal),
+                                 asio::redirect_error(asio::use_awaitable, error));
       co_await lingering_close(socket);
       co_return;
     }
     const bool keep_alive = parser.request().keep_alive;
     const std::string response = respond(parser.request(), !keep_alive);
-    co_await asio::async_write(socket, asio::buffer(response), asio::redirect_error(asio::use_awaitable, error));
+    co_await asio::async_write(socket, asio::buffer(response),
+                               asio::redirect_error(asio::use_awaitable, error));
     if (error) {
       co_return;
     }
@@ -177,7 +183,8 @@ inline asio::awaitable<void> serve_connection(asio::ip::tcp::socket socket, Keep
 inline asio::awaitable<void> serve_hello(asio::ip::tcp::acceptor acceptor, KeepAliveLimits limits) {
   for (;;) {
     std::error_code error;
-    asio::ip::tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, error));
+    asio::ip::tcp::socket socket =
+        co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, error));
     if (error == asio::error::operation_aborted || !acceptor.is_open()) {
       co_return;
     }
@@ -188,7 +195,8 @@ inline asio::awaitable<void> serve_hello(asio::ip::tcp::acceptor acceptor, KeepA
       co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, error));
       continue;
     }
-    asio::co_spawn(acceptor.get_executor(), detail::serve_connection(std::move(socket), limits), asio::detached);
+    asio::co_spawn(acceptor.get_executor(), detail::serve_connection(std::move(socket), limits),
+                   asio::detached);
   }
 }
 

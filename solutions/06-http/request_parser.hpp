@@ -242,7 +242,8 @@ private:
       } else if (equals_ignoring_case(name, "transfer-encoding")) {
         chunked_or_other = true;
       } else if (equals_ignoring_case(name, "content-length")) {
-        if (value.empty() || !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        if (value.empty() ||
+            !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
           fail(400);
           return;
         }

@@ -40,7 +40,9 @@ struct RetriedResult {
 /// at all (refused, reset, timed out), 429 Too Many Requests, or a 5xx
 /// (the server's trouble, maybe passing). Not other 4xx: asking again
 /// will not change the answer.
-inline bool worth_retrying(int status) { return status == 0 || status == 429 || status >= 500; }
+inline bool worth_retrying(int status) {
+  return status == 0 || status == 429 || status >= 500;
+}
 
 /// GETs http://127.0.0.1:`port``path`, trying up to policy.max_attempts
 /// times while the outcome is worth_retrying. Each attempt has

@@ -23,15 +23,31 @@ void run(const std::string& input) {
 }
 
 // Byte strings that matter to text protocols, spliced into inputs.
-const std::vector<std::string> interesting = {"\r\n", "\r\n\r\n", "\r", "\n", ":", " ", "\t", "\0",
-                                              "0", "99999999999999999999", "Content-Length: ", "Host: x",
-                                              "Transfer-Encoding: chunked", "Connection: close", "HTTP/1.1",
-                                              "HTTP/1.0", "GET / ", "\x7f", "\xff"};
+const std::vector<std::string> interesting = {"\r\n",
+                                              "\r\n\r\n",
+                                              "\r",
+                                              "\n",
+                                              ":",
+                                              " ",
+                                              "\t",
+                                              "\0",
+                                              "0",
+                                              "99999999999999999999",
+                                              "Content-Length: ",
+                                              "Host: x",
+                                              "Transfer-Encoding: chunked",
+                                              "Connection: close",
+                                              "HTTP/1.1",
+                                              "HTTP/1.0",
+                                              "GET / ",
+                                              "\x7f",
+                                              "\xff"};
 
 std::string mutate(std::string input, std::mt19937_64& random, const std::vector<std::string>& corpus) {
   const int rounds = std::uniform_int_distribution<int>(1, 4)(random);
   for (int round = 0; round < rounds; ++round) {
-    const std::size_t at = input.empty() ? 0 : std::uniform_int_distribution<std::size_t>(0, input.size())(random);
+    const std::size_t at =
+        input.empty() ? 0 : std::uniform_int_distribution<std::size_t>(0, input.size())(random);
     switch (std::uniform_int_distribution<int>(0, 4)(random)) {
     case 0: // flip a byte
       if (at < input.size()) {
@@ -46,7 +62,8 @@ std::string mutate(std::string input, std::mt19937_64& random, const std::vector
       break;
     case 3: // repeat a run (long lines, long bodies)
       if (at < input.size()) {
-        const std::string run_of = input.substr(at, std::uniform_int_distribution<std::size_t>(1, 16)(random));
+        const std::string run_of =
+            input.substr(at, std::uniform_int_distribution<std::size_t>(1, 16)(random));
         for (int copies = std::uniform_int_distribution<int>(1, 40)(random); copies > 0; --copies) {
           input.insert(at, run_of);
         }

@@ -77,8 +77,8 @@ void check_one_request(std::string_view input) {
       require(split_used == used, "split input used another number of bytes");
       const auto& a = whole.request();
       const auto& b = split.request();
-      require(a.method == b.method && a.target == b.target && a.version == b.version && a.headers == b.headers &&
-                  a.body == b.body && a.keep_alive == b.keep_alive,
+      require(a.method == b.method && a.target == b.target && a.version == b.version &&
+                  a.headers == b.headers && a.body == b.body && a.keep_alive == b.keep_alive,
               "split input produced another request");
     }
   }

@@ -43,7 +43,9 @@ public:
       peak_ = std::max(peak_, in_flight_);
       waiting_.push_back(item);
       changed_.notify_all();
-      changed_.wait(lock, [&] { return abandoned_ || std::find(released_.begin(), released_.end(), item) != released_.end(); });
+      changed_.wait(lock, [&] {
+        return abandoned_ || std::find(released_.begin(), released_.end(), item) != released_.end();
+      });
       --in_flight_;
       response.set_content("item " + std::to_string(item), "text/plain");
     });
@@ -136,9 +138,10 @@ std::optional<std::vector<FetchResult>> run_gated(GatedServer& server, int count
   for (int released = 0; released < count; ++released) {
     const int expected = std::min(limit, count - released);
     if (!server.wait_for_held(expected)) {
-      UNSCOPED_INFO("after " << released << " responses, only " << server.held() << " requests were in flight, for "
-                             << expected << " expected: requests must start as soon as one finishes, up to "
-                             << "max_concurrency at once (not one by one, not in batches that wait for each other)");
+      UNSCOPED_INFO(
+          "after " << released << " responses, only " << server.held() << " requests were in flight, for "
+                   << expected << " expected: requests must start as soon as one finishes, up to "
+                   << "max_concurrency at once (not one by one, not in batches that wait for each other)");
       kept_up = false;
       break;
     }
@@ -193,7 +196,9 @@ TEST_CASE("a limit above the number of URLs sends them all at once", "[fetch_all
 
 TEST_CASE("a refused connection a 404 and a bad URL are reported in place", "[fetch_all]") {
   httplib::Server server;
-  server.Get("/ok", [](const httplib::Request&, httplib::Response& response) { response.set_content("fine", "text/plain"); });
+  server.Get("/ok", [](const httplib::Request&, httplib::Response& response) {
+    response.set_content("fine", "text/plain");
+  });
   server.Get("/broken", [](const httplib::Request&, httplib::Response& response) {
     response.status = 500;
     response.set_content("it broke", "text/plain");
@@ -213,13 +218,11 @@ TEST_CASE("a refused connection a 404 and a bad URL are reported in place", "[fe
   } stop_at_exit{server, serving};
   RefusingPort refusing;
   const std::string base = "http://127.0.0.1:" + std::to_string(port);
-  const std::vector<std::string> urls = {base + "/ok",
-                                         "http://127.0.0.1:" + std::to_string(refusing.port()) + "/ok",
-                                         base + "/missing",
-                                         base + "/broken",
-                                         "ftp://127.0.0.1/ok",
-                                         "not a url at all",
-                                         base + "/ok"};
+  const std::vector<std::string> urls = {
+      base + "/ok",         "http://127.0.0.1:" + std::to_string(refusing.port()) + "/ok",
+      base + "/missing",    base + "/broken",
+      "ftp://127.0.0.1/ok", "not a url at all",
+      base + "/ok"};
   const auto results = fetch_all(urls, 2);
 
   REQUIRE(results.size() == urls.size());

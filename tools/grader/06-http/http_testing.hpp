@@ -67,7 +67,8 @@ inline std::vector<std::string> listening_addresses(int port) {
       std::string slot, local, remote, state;
       fields >> slot >> local >> remote >> state;
       const auto colon = local.find(':');
-      if (state != "0A" || colon == std::string::npos || std::stoi(local.substr(colon + 1), nullptr, 16) != port) {
+      if (state != "0A" || colon == std::string::npos ||
+          std::stoi(local.substr(colon + 1), nullptr, 16) != port) {
         continue;
       }
       const std::string hex = local.substr(0, colon);
@@ -89,7 +90,8 @@ inline std::vector<std::string> listening_addresses(int port) {
 class RawConnection {
 public:
   /// Throws std::system_error if the connection is refused.
-  explicit RawConnection(int port, int backstop_seconds = 5) : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+  explicit RawConnection(int port, int backstop_seconds = 5)
+      : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -97,7 +99,8 @@ public:
     if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
       const int error = errno;
       ::close(fd_);
-      throw std::system_error(error, std::generic_category(), "connecting to 127.0.0.1:" + std::to_string(port));
+      throw std::system_error(error, std::generic_category(),
+                              "connecting to 127.0.0.1:" + std::to_string(port));
     }
     timeval timeout{backstop_seconds, 0};
     ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);

@@ -88,7 +88,9 @@ std::string get(const std::string& target, const std::string& extra = "") {
   return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra + "\r\n";
 }
 
-std::string status_line(const std::string& response) { return response.substr(0, response.find("\r\n")); }
+std::string status_line(const std::string& response) {
+  return response.substr(0, response.find("\r\n"));
+}
 
 std::string body_of(const std::string& response) {
   const auto end = response.find("\r\n\r\n");
@@ -101,7 +103,9 @@ bool says_close(const std::string& response) {
          head.find("\r\nconnection: close") != std::string::npos;
 }
 
-KeepAliveLimits patient() { return KeepAliveLimits{.max_head_bytes = 8192, .max_body_bytes = 65536, .request_timeout = 10s}; }
+KeepAliveLimits patient() {
+  return KeepAliveLimits{.max_head_bytes = 8192, .max_body_bytes = 65536, .request_timeout = 10s};
+}
 
 } // namespace
 
@@ -157,8 +161,8 @@ TEST_CASE("other methods get 405 and their bodies do not leak into the next requ
   RunningServer server(patient());
   auto connection = server.connect();
   const std::string body = "GET /smuggled HTTP/1"; // 20 bytes that look like a request
-  connection->send("POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body +
-                   get("/after"));
+  connection->send("POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: " + std::to_string(body.size()) +
+                   "\r\n\r\n" + body + get("/after"));
   const std::string refused = server.read_response(*connection);
   INFO(refused);
   CHECK(status_line(refused).rfind("HTTP/1.1 405", 0) == 0);
@@ -206,7 +210,8 @@ TEST_CASE("a head over the cap is answered 431 and the connection closed", "[kee
   // unread in its socket when it closes.
   connection->send(get("/big", "X-Padding: " + std::string(256 * 1024, 'p') + "\r\n"));
   const std::string response = server.read_response(*connection);
-  INFO("a 256 KB header against a 1 KB cap; the reply must arrive whole, not be lost to a reset: " << response);
+  INFO("a 256 KB header against a 1 KB cap; the reply must arrive whole, not be lost to a reset: "
+       << response);
   CHECK(status_line(response).rfind("HTTP/1.1 431", 0) == 0);
   CHECK(connection->closed_by_peer());
 
@@ -221,7 +226,8 @@ TEST_CASE("a head over the cap is answered 431 and the connection closed", "[kee
 TEST_CASE("malformed input is answered 400 and the server goes on serving", "[keepalive_server]") {
   RunningServer server(patient());
   for (const std::string& garbage :
-       {std::string("GARBAGE\r\n\r\n"), std::string("GET /x HTTP/1.1\r\nHost: a\r\nContent-Length: -3\r\n\r\n"),
+       {std::string("GARBAGE\r\n\r\n"),
+        std::string("GET /x HTTP/1.1\r\nHost: a\r\nContent-Length: -3\r\n\r\n"),
         std::string("\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03\r\n\r\n", 15)}) {
     auto connection = server.connect();
     connection->send(garbage);

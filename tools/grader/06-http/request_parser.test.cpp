@@ -214,19 +214,22 @@ TEST_CASE("a bad Content-Length is answered 400 and a large one 413", "[request_
   INFO("two Content-Length headers that disagree (a request-smuggling vector)");
   CHECK(status_of("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd") == 400);
   INFO("the same length twice is one length");
-  CHECK(parse("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\ncontent-length: 003\r\n\r\nabc").request.body ==
-        "abc");
+  CHECK(parse("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\ncontent-length: 003\r\n\r\nabc")
+            .request.body == "abc");
   const ParserLimits limits{.max_head_bytes = 8192, .max_body_bytes = 100};
   CHECK(parse("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n" + std::string(100, 'b'), limits)
             .request.body.size() == 100);
   CHECK(status_of("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 101\r\n\r\n", limits) == 413);
   INFO("a length too large for any integer type is still just too large");
-  CHECK(status_of("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 184467440737095516160000\r\n\r\n", limits) == 413);
-  CHECK(status_of("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 18446744073709551617\r\n\r\n", limits) == 413);
+  CHECK(status_of("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 184467440737095516160000\r\n\r\n", limits) ==
+        413);
+  CHECK(status_of("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 18446744073709551617\r\n\r\n", limits) ==
+        413);
 }
 
 TEST_CASE("Transfer-Encoding is answered 501", "[request_parser]") {
-  CHECK(status_of("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n") == 501);
+  CHECK(status_of("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n") ==
+        501);
 }
 
 TEST_CASE("a head longer than the limit is answered 431 as soon as it is too long", "[request_parser]") {

@@ -34,15 +34,16 @@ namespace {
 class FlakyServer {
 public:
   FlakyServer(int failures, int failure_status) {
-    server_.Get("/flaky", [this, failures, failure_status](const httplib::Request&, httplib::Response& response) {
-      std::lock_guard lock(mutex_);
-      if (++requests_ <= failures) {
-        response.status = failure_status;
-        response.set_content("failure " + std::to_string(requests_), "text/plain");
-      } else {
-        response.set_content("ok", "text/plain");
-      }
-    });
+    server_.Get("/flaky",
+                [this, failures, failure_status](const httplib::Request&, httplib::Response& response) {
+                  std::lock_guard lock(mutex_);
+                  if (++requests_ <= failures) {
+                    response.status = failure_status;
+                    response.set_content("failure " + std::to_string(requests_), "text/plain");
+                  } else {
+                    response.set_content("ok", "text/plain");
+                  }
+                });
     server_.Get("/hang-once", [this](const httplib::Request&, httplib::Response& response) {
       std::unique_lock lock(mutex_);
       const int request = ++requests_;
@@ -155,8 +156,9 @@ TEST_CASE("the waits grow by the multiplier and stop at max_delay", "[retrying_g
   gentle.multiplier = 1.7;
   RecordingPolicy fractional(gentle);
   (void)retrying_get(server.port(), "/flaky", fractional.policy);
-  INFO("10 ms times 1.7 per attempt is 10, 17, 28.9, 49.13, 83.521 ms: keep the running delay exact and round "
-       "only what you wait, to the nearest millisecond");
+  INFO(
+      "10 ms times 1.7 per attempt is 10, 17, 28.9, 49.13, 83.521 ms: keep the running delay exact and round "
+      "only what you wait, to the nearest millisecond");
   CHECK(fractional.delays_ms == Delays{10, 17, 29, 49, 84});
 }
 
@@ -208,7 +210,8 @@ TEST_CASE("an attempt that hangs times out and the next one succeeds", "[retryin
     }
     FAIL("no request reached the server in 5 s");
   }
-  INFO("the first request hangs; with a 300 ms timeout per attempt the second request must follow. After 4 s it "
+  INFO("the first request hangs; with a 300 ms timeout per attempt the second request must follow. After 4 s "
+       "it "
        "had not: is the read timeout set on the client (cpp-httplib's default is 5 s)?");
   const bool retried = server.wait_for_requests(2, 4s);
   client.join();
