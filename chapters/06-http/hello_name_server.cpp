@@ -6,6 +6,7 @@
 //                                try: curl http://127.0.0.1:8080/world
 #include <httplib.h>
 
+#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <string>
@@ -13,12 +14,14 @@
 
 namespace {
 
-httplib::Server* running = nullptr;
+// Read by the signal handler: a lock-free atomic, as [intro.races] requires.
+std::atomic<httplib::Server*> running = nullptr;
 
 extern "C" void stop_on_signal(int) {
-  // httplib's stop() only shuts the listening socket down: safe enough here.
-  if (running != nullptr) {
-    running->stop();
+  // cpp-httplib 0.11's stop() exchanges an atomic and calls shutdown() and
+  // close(), which POSIX lists as async-signal-safe.
+  if (httplib::Server* server = running.load()) {
+    server->stop();
   }
 }
 
@@ -36,7 +39,7 @@ int main(int argc, char** argv) {
   // [server]
 
   if (argc > 1 && std::string(argv[1]) == "--serve") {
-    running = &server;
+    running.store(&server);
     std::signal(SIGINT, stop_on_signal);
     std::signal(SIGTERM, stop_on_signal);
     std::printf("serving on http://127.0.0.1:8080/ (Ctrl-C stops)\n");
