@@ -232,6 +232,7 @@ function(workbook_fuzz name)
   target_link_libraries(${target} PRIVATE workbook::support workbook::warnings)
 
   if(NOT DEFINED WORKBOOK_HAS_LIBFUZZER)
+    set(CMAKE_REQUIRED_QUIET ON) # the line below says which engine was found
     set(CMAKE_REQUIRED_FLAGS "-fsanitize=fuzzer")
     set(CMAKE_REQUIRED_LINK_OPTIONS "-fsanitize=fuzzer")
     check_cxx_source_compiles([[
