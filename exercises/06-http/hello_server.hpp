@@ -21,7 +21,9 @@ struct HelloServerOptions {
 };
 
 /// `text` as a JSON string literal, quotes included (RFC 8259 section 7):
-/// `"` and `\` escaped, control characters as \uXXXX (or \n, \t...).
+/// quote and backslash escaped with a backslash, control characters as
+/// backslash-u and four hex digits (or the short forms for newline, tab and
+/// carriage return).
 inline std::string json_quoted([[maybe_unused]] std::string_view text) {
   throw workbook::not_implemented(__FILE__, "Exercise: hello_server");
 }

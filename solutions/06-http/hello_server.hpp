@@ -24,7 +24,9 @@ struct HelloServerOptions {
 };
 
 /// `text` as a JSON string literal, quotes included (RFC 8259 section 7):
-/// `"` and `\` escaped, control characters as \uXXXX (or \n, \t...).
+/// quote and backslash escaped with a backslash, control characters as
+/// backslash-u and four hex digits (or the short forms for newline, tab and
+/// carriage return).
 inline std::string json_quoted(std::string_view text) {
   std::string out = "\"";
   for (const char c : text) {
