@@ -8,6 +8,7 @@
 
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
+#include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/post.hpp>
@@ -21,6 +22,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <exception>
+#include <future>
 #include <string>
 #include <thread>
 #include <vector>
@@ -35,8 +38,25 @@ public:
     asio::co_spawn(context_, workbook::async::serve_echo(acceptor_), [this](std::exception_ptr error) {
       server_error_ = error != nullptr;
       server_returned_ = true;
+      early_exception_ = error;
     });
+    // The guard keeps run() going through the rounds below even if
+    // serve_echo has already ended.
+    auto guard = asio::make_work_guard(context_);
     thread_ = std::thread([this] { context_.run(); });
+    // Let the server's thread run its first steps (the coroutine's start and
+    // a completion handler posted after it), so that a serve_echo that throws
+    // at once, like the untouched stub, is reported as its exception here.
+    for (int round = 0; round < 3; ++round) {
+      std::promise<void> turned;
+      asio::post(context_, [&turned] { turned.set_value(); });
+      turned.get_future().wait();
+    }
+    guard.reset();
+    if (early_exception_) {
+      stop();
+      std::rethrow_exception(early_exception_);
+    }
   }
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -67,6 +87,7 @@ private:
   std::thread thread_;
   bool server_returned_ = false; // written and read on the server's thread, read after join
   bool server_error_ = false;
+  std::exception_ptr early_exception_; // read after the rounds above
 };
 
 // A blocking client socket with a receive timeout as a backstop.
