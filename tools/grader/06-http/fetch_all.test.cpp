@@ -5,6 +5,7 @@
 #include "fetch_all.hpp"
 
 #include "http_testing.hpp"
+#include "httplib_testing.hpp"
 
 #include <catch.hpp>
 
@@ -23,6 +24,7 @@
 using workbook::http::fetch_all;
 using workbook::http::FetchResult;
 using workbook::testing::RefusingPort;
+using workbook::testing::Serving;
 
 namespace {
 
@@ -50,17 +52,13 @@ public:
       response.set_content("item " + std::to_string(item), "text/plain");
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    serving_.emplace(server_);
   }
   GatedServer(const GatedServer&) = delete;
   GatedServer& operator=(const GatedServer&) = delete;
   ~GatedServer() {
     abandon();
-    while (!server_.is_running()) {
-      std::this_thread::yield();
-    }
-    server_.stop();
-    thread_.join();
+    serving_.reset(); // before the state its handlers use goes away
   }
 
   [[nodiscard]] std::string url(int item) const {
@@ -105,7 +103,6 @@ public:
 
 private:
   httplib::Server server_;
-  std::thread thread_;
   int port_ = 0;
   std::mutex mutex_;
   std::condition_variable changed_;
@@ -115,6 +112,7 @@ private:
   std::vector<int> waiting_;
   std::vector<int> released_;
   bool abandoned_ = false;
+  std::optional<Serving> serving_;
 };
 
 // Runs fetch_all on another thread, keeping `limit` requests in flight while
@@ -204,18 +202,7 @@ TEST_CASE("a refused connection a 404 and a bad URL are reported in place", "[fe
     response.set_content("it broke", "text/plain");
   });
   const int port = server.bind_to_any_port("127.0.0.1");
-  std::thread serving([&] { server.listen_after_bind(); });
-  struct StopAtExit { // even when fetch_all throws
-    httplib::Server& server;
-    std::thread& serving;
-    ~StopAtExit() {
-      while (!server.is_running()) {
-        std::this_thread::yield();
-      }
-      server.stop();
-      serving.join();
-    }
-  } stop_at_exit{server, serving};
+  const Serving serving(server); // stops the server even when fetch_all throws
   RefusingPort refusing;
   const std::string base = "http://127.0.0.1:" + std::to_string(port);
   const std::vector<std::string> urls = {

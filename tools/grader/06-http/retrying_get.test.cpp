@@ -5,6 +5,7 @@
 #include "retrying_get.hpp"
 
 #include "http_testing.hpp"
+#include "httplib_testing.hpp"
 
 #include <catch.hpp>
 
@@ -14,6 +15,7 @@
 #include <condition_variable>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -25,6 +27,7 @@ using workbook::http::retrying_get;
 using workbook::http::RetryPolicy;
 using workbook::http::worth_retrying;
 using workbook::testing::RefusingPort;
+using workbook::testing::Serving;
 
 namespace {
 
@@ -54,7 +57,7 @@ public:
       response.set_content("ok", "text/plain");
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    serving_.emplace(server_);
   }
   FlakyServer(const FlakyServer&) = delete;
   FlakyServer& operator=(const FlakyServer&) = delete;
@@ -64,11 +67,7 @@ public:
       finished_ = true;
       arrived_.notify_all();
     }
-    while (!server_.is_running()) {
-      std::this_thread::yield();
-    }
-    server_.stop();
-    thread_.join();
+    serving_.reset(); // before the state its handlers use goes away
   }
   [[nodiscard]] int port() const { return port_; }
   int requests() {
@@ -92,13 +91,13 @@ public:
 
 private:
   httplib::Server server_;
-  std::thread thread_;
   int port_ = 0;
   std::mutex mutex_;
   std::condition_variable arrived_;
   int requests_ = 0;
   bool finished_ = false;
   bool client_finished_ = false;
+  std::optional<Serving> serving_;
 };
 
 // A policy whose sleep records the delays instead of waiting.
