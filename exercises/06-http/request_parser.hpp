@@ -27,6 +27,14 @@ struct ParserLimits {
   std::size_t max_body_bytes = 1024 * 1024;
 };
 
+/// Whether `a` and `b` are equal but for the case of ASCII letters, as
+/// header names and Connection options are compared. (Given.)
+inline bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+  });
+}
+
 /// One parsed request.
 struct Request {
   std::string method;  ///< e.g. "GET" (case-sensitive, as sent)
@@ -43,9 +51,7 @@ struct Request {
   /// case), if any. (Given: not part of the exercise.)
   [[nodiscard]] std::optional<std::string> header(std::string_view name) const {
     for (const auto& [field, value] : headers) {
-      if (std::equal(field.begin(), field.end(), name.begin(), name.end(), [](char a, char b) {
-            return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-          })) {
+      if (equals_ignoring_case(field, name)) {
         return value;
       }
     }

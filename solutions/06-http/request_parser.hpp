@@ -25,6 +25,14 @@ struct ParserLimits {
   std::size_t max_body_bytes = 1024 * 1024;
 };
 
+/// Whether `a` and `b` are equal but for the case of ASCII letters, as
+/// header names and Connection options are compared. (Given.)
+inline bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+  });
+}
+
 /// One parsed request.
 struct Request {
   std::string method;  ///< e.g. "GET" (case-sensitive, as sent)
@@ -41,9 +49,7 @@ struct Request {
   /// case), if any. (Given: not part of the exercise.)
   [[nodiscard]] std::optional<std::string> header(std::string_view name) const {
     for (const auto& [field, value] : headers) {
-      if (std::equal(field.begin(), field.end(), name.begin(), name.end(), [](char a, char b) {
-            return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-          })) {
+      if (equals_ignoring_case(field, name)) {
         return value;
       }
     }
@@ -144,6 +150,15 @@ private:
     return !text.empty() && std::all_of(text.begin(), text.end(), is_token_char);
   }
   static bool is_ows(char c) { return c == ' ' || c == '\t'; }
+  static std::string_view trim_ows(std::string_view text) {
+    while (!text.empty() && is_ows(text.front())) {
+      text.remove_prefix(1);
+    }
+    while (!text.empty() && is_ows(text.back())) {
+      text.remove_suffix(1);
+    }
+    return text;
+  }
 
   void end_of_line() {
     if (line_.size() < 2 || line_[line_.size() - 2] != '\r') {
@@ -206,13 +221,7 @@ private:
       fail(400);
       return;
     }
-    std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && is_ows(value.front())) {
-      value.remove_prefix(1);
-    }
-    while (!value.empty() && is_ows(value.back())) {
-      value.remove_suffix(1);
-    }
+    const std::string_view value = trim_ows(line.substr(colon + 1));
     const bool clean = std::none_of(value.begin(), value.end(), [](char c) {
       const auto u = static_cast<unsigned char>(c);
       return (u < 0x20 && c != '\t') || u == 0x7f;
@@ -222,12 +231,6 @@ private:
       return;
     }
     request_.headers.emplace_back(line.substr(0, colon), value);
-  }
-
-  static bool equals_ignoring_case(std::string_view a, std::string_view b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-      return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-    });
   }
 
   void end_of_head() {
@@ -257,14 +260,8 @@ private:
         std::string_view list = value;
         while (!list.empty()) {
           const std::size_t comma = list.find(',');
-          std::string_view item = list.substr(0, comma);
+          const std::string_view item = trim_ows(list.substr(0, comma));
           list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
-          while (!item.empty() && is_ows(item.front())) {
-            item.remove_prefix(1);
-          }
-          while (!item.empty() && is_ows(item.back())) {
-            item.remove_suffix(1);
-          }
           close = close || equals_ignoring_case(item, "close");
           keep_alive = keep_alive || equals_ignoring_case(item, "keep-alive");
         }

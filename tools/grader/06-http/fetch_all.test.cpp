@@ -64,7 +64,6 @@ public:
   [[nodiscard]] std::string url(int item) const {
     return "http://127.0.0.1:" + std::to_string(port_) + "/item/" + std::to_string(item);
   }
-  [[nodiscard]] int port() const { return port_; }
 
   // Waits until `count` requests are held (false after the backstop).
   bool wait_for_held(int count) {
