@@ -13,20 +13,20 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 bash tools/install-deps.sh --quiet || exit 1
 
-# Chapter 06 loads its servers with wrk (a client only: installed when
+# Chapter 07 loads its servers with wrk (a client only: installed when
 # missing, as root on Debian) and compares them with nginx when nginx is
 # there. nginx is not installed for you: Debian's package also starts a
 # system service on port 80.
 if ! command -v wrk > /dev/null 2>&1; then
   if [[ $EUID -eq 0 ]] && command -v apt-get > /dev/null 2>&1; then
     echo "Installing wrk (apt-get install -y wrk) ..."
-    apt-get install -y -q wrk > /dev/null 2>&1 || echo "  could not install wrk: chapter 06 uses its built-in client"
+    apt-get install -y -q wrk > /dev/null 2>&1 || echo "  could not install wrk: chapter 07 uses its built-in client"
   else
-    echo "wrk is not installed (Debian: sudo apt-get install wrk): chapter 06 uses its built-in client"
+    echo "wrk is not installed (Debian: sudo apt-get install wrk): chapter 07 uses its built-in client"
   fi
 fi
 if ! command -v nginx > /dev/null 2>&1 && [[ ! -x /usr/sbin/nginx ]]; then
-  echo "nginx is not installed: chapter 06 compares with it only where it is (Debian: sudo apt-get install"
+  echo "nginx is not installed: chapter 07 compares with it only where it is (Debian: sudo apt-get install"
   echo "  nginx-light; the benchmark starts its own instance on 127.0.0.1 with one worker)"
 fi
 
