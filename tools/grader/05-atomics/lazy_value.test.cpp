@@ -229,6 +229,35 @@ TEST_CASE("a thread that sees has_value true reads the whole value", "[lazy_valu
   }
 }
 
+TEST_CASE("a thread that calls get after another thread built the value reads the whole value",
+          "[lazy_value]") {
+  // The test tells the reader that the value exists through a relaxed flag,
+  // which orders nothing: the reader's get() takes the fast path, and only
+  // the LazyValue's own acquire load (pairing with its release store) makes
+  // the vector's contents visible. A relaxed first check is a data race here.
+  for (int round = 0; round < 20; ++round) {
+    LazyValue<std::vector<int>> lazy([] { return std::vector<int>(1000, 7); });
+    std::atomic<bool> built{false};
+    long sum = -1;
+    bool reader_gave_up = false;
+    std::thread reader([&] {
+      reader_gave_up = !wait_until([&] { return built.load(std::memory_order_relaxed); });
+      if (!reader_gave_up) {
+        const std::vector<int>& value = lazy.get();
+        sum = std::accumulate(value.begin(), value.end(), 0L);
+      }
+    });
+    std::thread initializer([&] {
+      lazy.get();
+      built.store(true, std::memory_order_relaxed);
+    });
+    initializer.join();
+    reader.join();
+    REQUIRE_FALSE(reader_gave_up);
+    CHECK(sum == 7000);
+  }
+}
+
 TEST_CASE("four threads racing into get on a thousand fresh values initialise each exactly once",
           "[lazy_value]") {
   constexpr int kThreads = 4;
