@@ -52,9 +52,7 @@ public:
   const T& get() { throw workbook::not_implemented(__FILE__, "Exercise: lazy_value"); }
 
   /// Whether a call to get() has stored the value.
-  [[nodiscard]] bool has_value() const noexcept {
-    throw workbook::not_implemented(__FILE__, "Exercise: lazy_value");
-  }
+  [[nodiscard]] bool has_value() const { throw workbook::not_implemented(__FILE__, "Exercise: lazy_value"); }
 
 private:
   // Your state: the initializer, a Mutex, a std::optional<T> for the value,

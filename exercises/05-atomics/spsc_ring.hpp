@@ -47,7 +47,7 @@ public:
   SpscRing& operator=(const SpscRing&) = delete;
 
   /// How many items the ring holds when full (the constructor's argument).
-  [[nodiscard]] std::size_t capacity() const noexcept {
+  [[nodiscard]] std::size_t capacity() const {
     throw workbook::not_implemented(__FILE__, "Exercise: spsc_ring");
   }
 

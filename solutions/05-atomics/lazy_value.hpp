@@ -58,7 +58,7 @@ public:
   }
 
   /// Whether a call to get() has stored the value.
-  [[nodiscard]] bool has_value() const noexcept { return ready_.load(std::memory_order_acquire); }
+  [[nodiscard]] bool has_value() const { return ready_.load(std::memory_order_acquire); }
 
 private:
   std::function<T()> initializer_;

@@ -43,7 +43,7 @@ public:
   SpscRing& operator=(const SpscRing&) = delete;
 
   /// How many items the ring holds when full (the constructor's argument).
-  [[nodiscard]] std::size_t capacity() const noexcept { return slots_.size(); }
+  [[nodiscard]] std::size_t capacity() const { return slots_.size(); }
 
   /// Producer only. Appends a copy of `value` and returns true, or returns
   /// false (and changes nothing) when the ring is full.
