@@ -72,7 +72,8 @@ std::string describe(int port, const Case& c) {
   }
   const std::string first = read_all(fd, c.quiet_ms);
   std::string outcome;
-  for (std::size_t at = first.find("HTTP/1.1 "); at != std::string::npos; at = first.find("HTTP/1.1 ", at + 1)) {
+  for (std::size_t at = first.find("HTTP/1.1 "); at != std::string::npos;
+       at = first.find("HTTP/1.1 ", at + 1)) {
     outcome += (outcome.empty() ? "" : " ") + first.substr(at + 9, 3);
   }
   if (outcome.empty()) {
@@ -84,7 +85,8 @@ std::string describe(int port, const Case& c) {
   if (!c.half_close) {
     const std::string next = "GET /hello/next HTTP/1.1\r\nHost: x\r\n\r\n";
     ::send(fd, next.data(), next.size(), MSG_NOSIGNAL);
-    outcome += read_all(fd, 2000, "Hello, next").find("Hello, next") != std::string::npos ? ", kept open" : ", closed";
+    outcome += read_all(fd, 2000, "Hello, next").find("Hello, next") != std::string::npos ? ", kept open"
+                                                                                          : ", closed";
   }
   ::close(fd);
   return outcome;
@@ -117,8 +119,8 @@ int main() {
   const std::string smuggling_body = "0\r\n\r\n" + hidden;
   const std::vector<Case> cases = {
       {"chunked body of 2000 bytes, cap 1000",
-       "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n7d0\r\n" + std::string(2000, 'a') +
-           "\r\n0\r\n\r\n",
+       "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n7d0\r\n" +
+           std::string(2000, 'a') + "\r\n0\r\n\r\n",
        "413 (a cap is a cap)"},
       {"Content-Length 2000, cap 1000", "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2000\r\n\r\n",
        "413; close or read the body"},
@@ -132,8 +134,8 @@ int main() {
        "400, close (6.3)"},
       {"Content-Length: 5, 6", "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5, 6\r\n\r\nhello",
        "400, close (6.3)"},
-      {"POST without a length", "POST /echo HTTP/1.1\r\nHost: x\r\n\r\n", "200 at once: empty body (6.3)", false,
-       2000},
+      {"POST without a length", "POST /echo HTTP/1.1\r\nHost: x\r\n\r\n", "200 at once: empty body (6.3)",
+       false, 2000},
       {"four requests in one send", get + get + get + get, "200 200 200 200 (9.3.2)"},
       {"request, then shutdown(SHUT_WR)", get, "200", true, 2000},
       {"no Host", "GET /hello/a HTTP/1.1\r\n\r\n", "400 (3.2)"},
@@ -142,7 +144,8 @@ int main() {
       {"obsolete line folding", "GET /hello/a HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n 2\r\n\r\n", "400 (5.2)"},
       {"NUL in a header value", std::string("GET /hello/a HTTP/1.1\r\nHost: x\r\nX-A: a\0b\r\n\r\n", 44),
        "400 (5.5)"},
-      {"100 KB header line", "GET /hello/a HTTP/1.1\r\nHost: x\r\nX-A: " + std::string(100'000, 'p') + "\r\n\r\n",
+      {"100 KB header line",
+       "GET /hello/a HTTP/1.1\r\nHost: x\r\nX-A: " + std::string(100'000, 'p') + "\r\n\r\n",
        "431 (RFC 6585)"},
       {"GARBAGE request line", "GARBAGE\r\n\r\n", "400"},
   };
