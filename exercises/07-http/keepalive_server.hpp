@@ -31,7 +31,10 @@ namespace workbook::http {
 
 /// What one connection may cost the server.
 struct KeepAliveLimits {
-  /// The request line and headers, CRLFs included: more is answered 431.
+  /// The head as RequestParser counts it (ParserLimits::max_head_bytes):
+  /// any empty lines before the request line, the request line, the header
+  /// lines and the blank line that ends the head, CRLFs included. A head of
+  /// exactly this many bytes is served; one byte more is answered 431.
   std::size_t max_head_bytes = 8 * 1024;
   /// The largest request body read (and discarded): more is answered 413.
   std::size_t max_body_bytes = 64 * 1024;
@@ -76,17 +79,58 @@ inline std::string format_response(int status, std::string_view body, bool close
 /// segment, query ignored) with 200 `Hello, {name}`, on every connection
 /// `acceptor` accepts, each served by its own coroutine on the acceptor's
 /// executor (one thread is enough for any number of connections).
-/// - HTTP/1.1 keep-alive: many requests per connection, pipelined ones
-///   answered in order; the connection closes after a response when the
-///   request said `Connection: close` or was HTTP/1.0 without keep-alive
-///   (and then the response says `Connection: close`).
-/// - Other paths: 404; other methods: 405 with `Allow: GET` (their bodies
-///   are read and dropped; the connection stays usable).
+/// - Paths: the target in origin form (`/name?query`) or in absolute form
+///   (`http://host/name?query`, as sent through a proxy: RFC 9112 section
+///   3.2.2, a server MUST accept it); the query is ignored. The name is
+///   percent-decoded, as aiohttp's `match_info` is: `/%E4%B8%96` greets
+///   "世", `/a%2Fb` greets "a/b" (the path is split at its `/` before
+///   decoding). A `%` without two hexadecimal digits after it, or a name
+///   whose decoded bytes are not UTF-8 (`/%FF`), is 400 and the connection
+///   stays usable (aiohttp 3.8 greets both with the escapes left as they
+///   were). Other paths: 404.
+/// - Other methods: 405 with `Allow: GET` (their bodies are read and
+///   dropped; the connection stays usable).
+/// - `Expect: 100-continue` on an HTTP/1.1 request whose body has not come
+///   yet (RFC 9110 section 10.1.1): as soon as the head is in (see
+///   RequestParser::head_complete), either the final status when the head
+///   decides it (405 for a method other than GET, then close; a 413 is the
+///   parser's) or `HTTP/1.1 100 Continue` and a blank line, then the body
+///   is read and the request answered as usual. An HTTP/1.0 expectation is
+///   ignored.
+/// - Keep-alive: the connection closes after a response when the request
+///   said `Connection: close` or was HTTP/1.0 without `Connection:
+///   keep-alive` (and then the response says `Connection: close`); the
+///   response to an HTTP/1.0 request that asked for keep-alive says
+///   `Connection: keep-alive`, or the client would not reuse it.
 /// - Bad input: the parser's status (400, 413, 431, 501, 505), then close.
 /// - A request that does not arrive whole within limits.request_timeout:
 ///   408 if part of it came, then close; an idle connection just closes.
+///   The deadline is set once per request, when the server starts waiting
+///   for it, and covers the whole request, head and body: it is not
+///   restarted by each read, and not set once per connection.
+/// - Closing after an error or a timeout is a lingering close (RFC 9112
+///   section 9.6): shut down sending, read and drop what the client still
+///   sends, and close at its EOF or after one second at most, however fast
+///   it keeps sending (the tests wait 5 s at most for the close).
+/// - Backpressure: a response is written before the next request on that
+///   connection is read, so a client that never reads its responses stops
+///   being read from once the sockets' buffers are full (its coroutine
+///   waits in async_write); nothing is queued for it without bound, and the
+///   other connections are served meanwhile.
 /// - A client that disconnects, or misbehaves, affects only its connection.
-/// Runs until the acceptor fails (it is closed, say); then returns.
+/// - A failed accept is not the end: on any error but operation_aborted
+///   (running out of file descriptors, EMFILE or ENFILE, say), pause a
+///   little (a timer, never a spin) and accept again; the connection that
+///   could not be accepted waits in the listen queue meanwhile.
+/// Runs until the acceptor is closed (the accept then completes with
+/// operation_aborted); then returns. The tests stop a server another way:
+/// they stop its io_context and destroy it, which destroys every coroutine
+/// at the co_await where it waits, without resuming it.
+///
+/// Remember that Asio's `||` (awaitable_operators) waits for the first
+/// operation to *succeed*: a read that fails by throwing (the client reset
+/// the connection) does not end the race, the timer does, later. Give the
+/// read `asio::redirect_error` so that its failure is a result.
 inline asio::awaitable<void> serve_hello([[maybe_unused]] asio::ip::tcp::acceptor acceptor,
                                          [[maybe_unused]] KeepAliveLimits limits) {
   throw workbook::not_implemented(__FILE__, "Exercise: keepalive_server");

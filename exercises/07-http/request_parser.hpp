@@ -20,8 +20,9 @@ namespace workbook::http {
 
 /// How much a parser accepts before it gives up on a request.
 struct ParserLimits {
-  /// The request line, every header line and the blank line that ends the
-  /// head, CRLFs included. A head that does not fit is answered 431.
+  /// The head: any empty lines before the request line, the request line,
+  /// every header line and the blank line that ends the head, CRLFs
+  /// included. A head that does not fit is answered 431.
   std::size_t max_head_bytes = 8 * 1024;
   /// The largest Content-Length accepted; a larger one is answered 413.
   std::size_t max_body_bytes = 1024 * 1024;
@@ -77,15 +78,30 @@ enum class ParseState {
 /// - header lines `name: value CRLF`: the name a token with no whitespace
 ///   before the colon; the value without control characters other than tab;
 ///   a line that starts with whitespace (obsolete folding) is 400;
-/// - every line ends with CRLF; a CR anywhere else is 400;
+/// - every line ends with CRLF: a bare LF (no CR before it) is 400, and so
+///   is a CR anywhere else;
 /// - an HTTP/1.1 request needs exactly one Host header; HTTP/1.0 at most one
 ///   (400 otherwise);
-/// - Content-Length: digits only, every copy of it the same number (400
-///   otherwise); more than max_body_bytes is 413;
+/// - Content-Length: digits only, so `+5`, `1e3`, `5, 5` and an empty value
+///   are 400; leading zeros are allowed (`0005` is 5); every copy of the
+///   field must be the same number (`5` and `005` are; `5` and `6` are 400);
+///   more than max_body_bytes is 413;
 /// - any Transfer-Encoding: 501 (this parser reads no chunked bodies);
+/// - a CONNECT request with a Content-Length or a Transfer-Encoding: 400
+///   (RFC 9110 section 9.3.6: a CONNECT request has no content);
 /// - a head longer than max_head_bytes: 431, decided as soon as the bytes
 ///   received exceed the limit.
-/// Empty lines before the request line are skipped (RFC 9112 §2.2).
+/// Empty lines before the request line are skipped (RFC 9112 section 2.2),
+/// but they are part of the head: they count toward max_head_bytes.
+///
+/// Which error wins when several apply: the first one the byte stream
+/// reaches. A line is judged when its LF arrives, and 431 as soon as the
+/// head passes the limit, so a malformed line that ends (LF included)
+/// within the limit is 400 and one that passes the limit is 431. The rules about
+/// the whole head are checked at its blank line, in this order: a malformed
+/// or conflicting Content-Length (400, in the order the fields came), the
+/// number of Host fields (400), CONNECT with a body (400), Transfer-Encoding
+/// (501), a Content-Length over max_body_bytes (413).
 class RequestParser {
 public:
   explicit RequestParser([[maybe_unused]] ParserLimits limits = {}) {}
@@ -100,6 +116,14 @@ public:
   }
 
   [[nodiscard]] ParseState state() const {
+    throw workbook::not_implemented(__FILE__, "Exercise: request_parser");
+  }
+
+  /// Whether the head (up to its blank line) has been parsed and accepted:
+  /// request() then holds the method, target, version, headers and
+  /// keep_alive, while the body may still be on its way. False before the
+  /// blank line and after a failure; true once complete.
+  [[nodiscard]] bool head_complete() const {
     throw workbook::not_implemented(__FILE__, "Exercise: request_parser");
   }
 

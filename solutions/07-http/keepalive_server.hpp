@@ -20,6 +20,7 @@
 #include <array>
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -29,7 +30,10 @@ namespace workbook::http {
 
 /// What one connection may cost the server.
 struct KeepAliveLimits {
-  /// The request line and headers, CRLFs included: more is answered 431.
+  /// The head as RequestParser counts it (ParserLimits::max_head_bytes):
+  /// any empty lines before the request line, the request line, the header
+  /// lines and the blank line that ends the head, CRLFs included. A head of
+  /// exactly this many bytes is served; one byte more is answered 431.
   std::size_t max_head_bytes = 8 * 1024;
   /// The largest request body read (and discarded): more is answered 413.
   std::size_t max_body_bytes = 64 * 1024;
@@ -83,25 +87,138 @@ inline asio::awaitable<void> lingering_close(asio::ip::tcp::socket& socket) {
   asio::steady_timer linger(socket.get_executor(), std::chrono::seconds(1));
   std::array<char, 4096> sink{};
   for (;;) {
+    std::error_code read_error;
+    std::error_code timer_error; // its own: the cancelled wait reports operation_aborted
     const auto result = co_await (
-        socket.async_read_some(asio::buffer(sink), asio::redirect_error(asio::use_awaitable, error)) ||
-        linger.async_wait(asio::redirect_error(asio::use_awaitable, error)));
-    if (result.index() == 1 || error) {
-      break;
+        socket.async_read_some(asio::buffer(sink), asio::redirect_error(asio::use_awaitable, read_error)) ||
+        linger.async_wait(asio::redirect_error(asio::use_awaitable, timer_error)));
+    if (result.index() == 1 || read_error) {
+      break; // a second has passed, or the client closed (EOF) or reset
     }
   }
   socket.close(error);
 }
 
+inline int hex_value(char c) {
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
+  return -1;
+}
+
+// `%XX` escapes decoded (RFC 3986 section 2.1); nullopt if a `%` is not
+// followed by two hexadecimal digits.
+inline std::optional<std::string> percent_decoded(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    if (i + 2 >= text.size()) {
+      return std::nullopt;
+    }
+    const int high = hex_value(text[i + 1]);
+    const int low = hex_value(text[i + 2]);
+    if (high < 0 || low < 0) {
+      return std::nullopt;
+    }
+    out += static_cast<char>(high * 16 + low);
+    i += 2;
+  }
+  return out;
+}
+
+// Whether `text` is well-formed UTF-8 (RFC 3629): no overlong forms, no
+// surrogates, nothing above U+10FFFF.
+inline bool is_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    std::size_t length = 0;
+    unsigned low = 0x80; // the range of the second byte, which rules out the bad forms
+    unsigned high = 0xbf;
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    if (lead >= 0xc2 && lead <= 0xdf) {
+      length = 2;
+    } else if (lead >= 0xe0 && lead <= 0xef) {
+      length = 3;
+      low = lead == 0xe0 ? 0xa0 : 0x80;
+      high = lead == 0xed ? 0x9f : 0xbf;
+    } else if (lead >= 0xf0 && lead <= 0xf4) {
+      length = 4;
+      low = lead == 0xf0 ? 0x90 : 0x80;
+      high = lead == 0xf4 ? 0x8f : 0xbf;
+    } else {
+      return false;
+    }
+    if (i + length > text.size()) {
+      return false;
+    }
+    for (std::size_t k = 1; k < length; ++k) {
+      const auto byte = static_cast<unsigned char>(text[i + k]);
+      if (byte < (k == 1 ? low : 0x80) || byte > (k == 1 ? high : 0xbf)) {
+        return false;
+      }
+    }
+    i += length;
+  }
+  return true;
+}
+
+// The path of a request target: the origin form `/path?query` as it is, the
+// absolute form `http://host/path?query` (what a client sends through a
+// proxy; RFC 9112 section 3.2.2) without its scheme and authority.
+inline std::string_view path_of(std::string_view target) {
+  for (const std::string_view scheme : {"http://", "https://"}) {
+    if (target.size() >= scheme.size() && equals_ignoring_case(target.substr(0, scheme.size()), scheme)) {
+      const std::size_t path = target.find_first_of("/?", scheme.size());
+      target =
+          path == std::string_view::npos || target[path] == '?' ? std::string_view("/") : target.substr(path);
+      break;
+    }
+  }
+  return target.substr(0, target.find('?'));
+}
+
 inline std::string respond(const Request& request, bool close) {
+  // An HTTP/1.0 client keeps the connection only if the response says so.
+  const std::string_view keep_alive_1_0 =
+      !close && request.version == "HTTP/1.0" ? "Connection: keep-alive\r\n" : "";
   if (request.method != "GET") {
-    return format_response(405, "only GET is served here\n", close, "Allow: GET\r\n");
+    return format_response(405, "only GET is served here\n", close,
+                           std::string("Allow: GET\r\n") + std::string(keep_alive_1_0));
   }
-  const std::string_view path = std::string_view(request.target).substr(0, request.target.find('?'));
+  const std::string_view path = path_of(request.target);
   if (path.size() < 2 || path.front() != '/' || path.find('/', 1) != std::string_view::npos) {
-    return format_response(404, "no such page\n", close);
+    return format_response(404, "no such page\n", close, keep_alive_1_0);
   }
-  return format_response(200, "Hello, " + std::string(path.substr(1)), close);
+  const std::optional<std::string> name = percent_decoded(path.substr(1));
+  if (!name || !is_utf8(*name)) {
+    return format_response(400, "the name must be UTF-8, each % followed by two hexadecimal digits\n", close,
+                           keep_alive_1_0);
+  }
+  return format_response(200, "Hello, " + *name, close, keep_alive_1_0);
+}
+
+// Whether the request asks for 100 Continue: HTTP/1.1 (an HTTP/1.0
+// expectation is ignored, RFC 9110 section 10.1.1) with `100-continue` in
+// its Expect field.
+inline bool expects_continue(const Request& request) {
+  if (request.version != "HTTP/1.1") {
+    return false;
+  }
+  const std::optional<std::string> expect = request.header("Expect");
+  return expect && equals_ignoring_case(*expect, "100-continue");
 }
 
 inline asio::awaitable<void> serve_connection(asio::ip::tcp::socket socket, KeepAliveLimits limits) {
@@ -115,9 +232,32 @@ inline asio::awaitable<void> serve_connection(asio::ip::tcp::socket socket, Keep
     deadline.expires_after(limits.request_timeout);
     parser.reset();
     bool received_any = !pending.empty();
+    bool expectation_handled = false;
     pending.erase(0, parser.feed(pending));
     while (parser.state() == ParseState::incomplete) {
       std::error_code error;
+      if (parser.head_complete() && !expectation_handled) {
+        // The head is in, the body is not: a client that sent
+        // `Expect: 100-continue` waits for a word before sending it. A final
+        // status known from the head goes out now; the connection then
+        // closes, because the client may or may not send the body anyway.
+        expectation_handled = true;
+        if (expects_continue(parser.request())) {
+          if (parser.request().method != "GET") {
+            const std::string refusal = respond(parser.request(), true);
+            co_await asio::async_write(socket, asio::buffer(refusal),
+                                       asio::redirect_error(asio::use_awaitable, error));
+            co_await lingering_close(socket);
+            co_return;
+          }
+          static constexpr std::string_view go_on = "HTTP/1.1 100 Continue\r\n\r\n";
+          co_await asio::async_write(socket, asio::buffer(go_on),
+                                     asio::redirect_error(asio::use_awaitable, error));
+          if (error) {
+            co_return;
+          }
+        }
+      }
       std::error_code timer_error;
       const auto result = co_await (
           socket.async_read_some(asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, error)) ||
@@ -172,13 +312,58 @@ inline asio::awaitable<void> serve_connection(asio::ip::tcp::socket socket, Keep
 ///   answered in order; the connection closes after a response when the
 ///   request said `Connection: close` or was HTTP/1.0 without keep-alive
 ///   (and then the response says `Connection: close`).
-/// - Other paths: 404; other methods: 405 with `Allow: GET` (their bodies
-///   are read and dropped; the connection stays usable).
+/// - Paths: the target in origin form (`/name?query`) or in absolute form
+///   (`http://host/name?query`, as sent through a proxy: RFC 9112 section
+///   3.2.2, a server MUST accept it); the query is ignored. The name is
+///   percent-decoded, as aiohttp's `match_info` is: `/%E4%B8%96` greets
+///   "世", `/a%2Fb` greets "a/b" (the path is split at its `/` before
+///   decoding). A `%` without two hexadecimal digits after it, or a name
+///   whose decoded bytes are not UTF-8 (`/%FF`), is 400 and the connection
+///   stays usable (aiohttp 3.8 greets both with the escapes left as they
+///   were). Other paths: 404.
+/// - Other methods: 405 with `Allow: GET` (their bodies are read and
+///   dropped; the connection stays usable).
+/// - `Expect: 100-continue` on an HTTP/1.1 request whose body has not come
+///   yet (RFC 9110 section 10.1.1): as soon as the head is in (see
+///   RequestParser::head_complete), either the final status when the head
+///   decides it (405 for a method other than GET, then close; a 413 is the
+///   parser's) or `HTTP/1.1 100 Continue` and a blank line, then the body
+///   is read and the request answered as usual. An HTTP/1.0 expectation is
+///   ignored.
+/// - Keep-alive: the connection closes after a response when the request
+///   said `Connection: close` or was HTTP/1.0 without `Connection:
+///   keep-alive` (and then the response says `Connection: close`); the
+///   response to an HTTP/1.0 request that asked for keep-alive says
+///   `Connection: keep-alive`, or the client would not reuse it.
 /// - Bad input: the parser's status (400, 413, 431, 501, 505), then close.
 /// - A request that does not arrive whole within limits.request_timeout:
 ///   408 if part of it came, then close; an idle connection just closes.
+///   The deadline is set once per request, when the server starts waiting
+///   for it, and covers the whole request, head and body: it is not
+///   restarted by each read, and not set once per connection.
+/// - Closing after an error or a timeout is a lingering close (RFC 9112
+///   section 9.6): shut down sending, read and drop what the client still
+///   sends, and close at its EOF or after one second at most, however fast
+///   it keeps sending (the tests wait 5 s at most for the close).
+/// - Backpressure: a response is written before the next request on that
+///   connection is read, so a client that never reads its responses stops
+///   being read from once the sockets' buffers are full (its coroutine
+///   waits in async_write); nothing is queued for it without bound, and the
+///   other connections are served meanwhile.
 /// - A client that disconnects, or misbehaves, affects only its connection.
-/// Runs until the acceptor fails (it is closed, say); then returns.
+/// - A failed accept is not the end: on any error but operation_aborted
+///   (running out of file descriptors, EMFILE or ENFILE, say), pause a
+///   little (a timer, never a spin) and accept again; the connection that
+///   could not be accepted waits in the listen queue meanwhile.
+/// Runs until the acceptor is closed (the accept then completes with
+/// operation_aborted); then returns. The tests stop a server another way:
+/// they stop its io_context and destroy it, which destroys every coroutine
+/// at the co_await where it waits, without resuming it.
+///
+/// Remember that Asio's `||` (awaitable_operators) waits for the first
+/// operation to *succeed*: a read that fails by throwing (the client reset
+/// the connection) does not end the race, the timer does, later. Give the
+/// read `asio::redirect_error` so that its failure is a result.
 inline asio::awaitable<void> serve_hello(asio::ip::tcp::acceptor acceptor, KeepAliveLimits limits) {
   for (;;) {
     std::error_code error;

@@ -17,6 +17,7 @@ using workbook::http::HelloServerOptions;
 using workbook::http::json_quoted;
 using workbook::testing::listening_addresses;
 using workbook::testing::raw_exchange;
+using workbook::testing::RawConnection;
 using workbook::testing::RefusingPort;
 
 namespace {
@@ -50,6 +51,22 @@ TEST_CASE("json_quoted escapes quotes backslashes and control characters", "[hel
   CHECK(json_quoted(std::string("nul\0bell\x07", 9)) == R"("nul\u0000bell\u0007")");
   INFO("bytes above 0x7f (UTF-8) pass through unchanged");
   CHECK(json_quoted("\xc3\xbc") == "\"\xc3\xbc\"");
+  CHECK(json_quoted("\xe4\xb8\x96\xf0\x9f\x98\x80") == "\"\xe4\xb8\x96\xf0\x9f\x98\x80\"");
+}
+
+TEST_CASE("json_quoted replaces each byte that is not UTF-8 with U+FFFD", "[hello_server]") {
+  INFO("JSON text is UTF-8 (RFC 8259 section 8.1): a byte outside a well-formed sequence becomes \\ufffd");
+  CHECK(json_quoted("\xff\xfe") == R"("\ufffd\ufffd")");
+  INFO("a sequence cut short, at the end or before an ASCII byte");
+  CHECK(json_quoted("a\xc3") == R"("a\ufffd")");
+  CHECK(json_quoted("\xe4\xb8x") == R"("\ufffd\ufffdx")");
+  INFO("overlong forms, a surrogate, and a code point past U+10FFFF are not well-formed");
+  CHECK(json_quoted("\xc0\xaf") == R"("\ufffd\ufffd")");
+  CHECK(json_quoted("\xe0\x80\xaf") == R"("\ufffd\ufffd\ufffd")");
+  CHECK(json_quoted("\xed\xa0\x80") == R"("\ufffd\ufffd\ufffd")");
+  CHECK(json_quoted("\xf4\x90\x80\x80") == R"("\ufffd\ufffd\ufffd\ufffd")");
+  INFO("a stray continuation byte between good ones");
+  CHECK(json_quoted("\xc3\xbc\x80\xc3\xbc") == "\"\xc3\xbc\\ufffd\xc3\xbc\"");
 }
 
 TEST_CASE("the JSON endpoint greets by the name in the query", "[hello_server]") {
@@ -67,6 +84,11 @@ TEST_CASE("the JSON endpoint greets by the name in the query", "[hello_server]")
   REQUIRE(response);
   CHECK(response->status == 200);
   CHECK(response->body == R"({"greeting":"Hello, a\"b\\c\u0001"})");
+
+  INFO("a name whose bytes are not UTF-8 must still give valid JSON, which is UTF-8");
+  response = client.Get("/api/hello?name=%FF%FE");
+  REQUIRE(response);
+  CHECK(response->body == R"({"greeting":"Hello, \ufffd\ufffd"})");
 }
 
 TEST_CASE("the JSON endpoint without a name is a 400 with a JSON error", "[hello_server]") {
@@ -189,4 +211,133 @@ TEST_CASE("stop refuses new connections and the destructor stops a running serve
     server.start();
     server.stop();
   }
+}
+
+namespace {
+
+struct Refusal {
+  std::string response;     // what the server answered first
+  bool followed_up = false; // whether a GET sent after it on the same connection was answered too
+};
+
+// Sends `bytes`, reads one response, then sends `GET /hello/after` on the
+// same connection: a server that closed after its answer does not answer
+// that (a kept-alive connection would, long before any keep-alive timeout).
+Refusal refusal_of(int port, const std::string& bytes) {
+  RawConnection connection(port);
+  connection.send(bytes);
+  Refusal refusal;
+  refusal.response = connection.read_response();
+  connection.send("GET /hello/after HTTP/1.1\r\nHost: x\r\n\r\n");
+  refusal.followed_up = connection.read_response().find("Hello, after") != std::string::npos;
+  return refusal;
+}
+
+std::string chunked(const std::string& body) {
+  char size[32];
+  std::snprintf(size, sizeof size, "%zx\r\n", body.size());
+  return size + body + "\r\n0\r\n\r\n";
+}
+
+} // namespace
+
+TEST_CASE("the body cap holds for a chunked body", "[hello_server]") {
+  HelloServer server(HelloServerOptions{.port = 0, .max_body_bytes = 1000});
+  server.start();
+  const std::string head = "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+  const std::string small =
+      workbook::testing::raw_exchange(server.port(), head + chunked(std::string(500, 's')));
+  INFO("a chunked body of 500 bytes against a cap of 1000 is echoed: " << small.substr(0, 200));
+  CHECK(small.rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(small.find(std::string(500, 's')) != std::string::npos);
+  const std::string large =
+      workbook::testing::raw_exchange(server.port(), head + chunked(std::string(2000, 'l')));
+  INFO("a chunked body of 2000 bytes against a cap of 1000: cpp-httplib 0.11's set_payload_max_length does "
+       "not count chunked bodies, so the cap must be checked as the body is read. Got: "
+       << large.substr(0, 200));
+  CHECK(large.rfind("HTTP/1.1 413", 0) == 0);
+  CHECK(large.find(std::string(1001, 'l')) == std::string::npos);
+}
+
+TEST_CASE("a request with both Content-Length and Transfer-Encoding is refused and the connection closed",
+          "[hello_server]") {
+  HelloServer server(HelloServerOptions{});
+  server.start();
+  // Framed by Content-Length, the 47 bytes of body hide a second request;
+  // framed as chunked, the body ends at the 0 chunk and the request after
+  // it is answered on its own: request smuggling.
+  const std::string hidden = "GET /hello/SMUGGLED HTTP/1.1\r\nHost: x\r\n\r\n";
+  const std::string body = "0\r\n\r\n" + hidden;
+  const Refusal refusal = refusal_of(
+      server.port(), "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) +
+                         "\r\nTransfer-Encoding: chunked\r\n\r\n" + body);
+  INFO("RFC 9112 section 6.1: the server may reject such a request, and MUST close the connection after "
+       "responding. Got: "
+       << refusal.response);
+  CHECK(refusal.response.rfind("HTTP/1.1 400", 0) == 0);
+  CHECK(refusal.response.find("SMUGGLED") == std::string::npos);
+  INFO("the connection stayed open after the refusal: a request sent next was answered");
+  CHECK_FALSE(refusal.followed_up);
+}
+
+TEST_CASE("a Content-Length that is not digits only is refused and the connection closed", "[hello_server]") {
+  HelloServer server(HelloServerOptions{});
+  server.start();
+  for (const std::string length : {"+5", "1e3", "5, 6", "-5", "0x5", "5\r\nContent-Length: 6"}) {
+    const Refusal refusal = refusal_of(
+        server.port(), "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + length + "\r\n\r\nhello");
+    INFO("Content-Length: " << length
+                            << " (RFC 9110 section 8.6: digits only; cpp-httplib 0.11 reads +5 as 5 "
+                               "and 1e3 as 1). Got: "
+                            << refusal.response);
+    CHECK(refusal.response.rfind("HTTP/1.1 400", 0) == 0);
+    CHECK_FALSE(refusal.followed_up);
+  }
+  INFO("whitespace around the value is not part of it: Content-Length with three spaces before 5 is 5");
+  const std::string padded = workbook::testing::raw_exchange(
+      server.port(), "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length:   5  \r\n\r\nhello");
+  CHECK(padded.rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(padded.find("\r\n\r\nhello") != std::string::npos);
+}
+
+TEST_CASE("an HTTP/1.1 request without exactly one Host is refused and the connection closed",
+          "[hello_server]") {
+  HelloServer server(HelloServerOptions{});
+  server.start();
+  for (const std::string hosts : {"", "Host: a\r\nHost: b\r\n"}) {
+    const Refusal refusal = refusal_of(server.port(), "GET /hello/x HTTP/1.1\r\n" + hosts + "\r\n");
+    INFO("RFC 9112 section 3.2: 400 for an HTTP/1.1 request with "
+         << (hosts.empty() ? "no Host" : "two Hosts") << ". Got: " << refusal.response);
+    CHECK(refusal.response.rfind("HTTP/1.1 400", 0) == 0);
+    CHECK_FALSE(refusal.followed_up);
+  }
+}
+
+TEST_CASE("a Content-Length over the cap is answered 413 and the connection closed", "[hello_server]") {
+  HelloServer server(HelloServerOptions{.port = 0, .max_body_bytes = 1000});
+  server.start();
+  const Refusal refusal =
+      refusal_of(server.port(), "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2000\r\n\r\n");
+  INFO("413 before the body is read: " << refusal.response);
+  CHECK(refusal.response.rfind("HTTP/1.1 413", 0) == 0);
+  INFO("the 2000 bytes the client may still send must not be read as requests: close after the 413 "
+       "(cpp-httplib "
+       "0.11 keeps the connection after its own)");
+  CHECK_FALSE(refusal.followed_up);
+}
+
+TEST_CASE("a POST without Content-Length or Transfer-Encoding has an empty body answered at once",
+          "[hello_server]") {
+  HelloServer server(HelloServerOptions{});
+  server.start();
+  RawConnection connection(server.port());
+  connection.send("POST /echo HTTP/1.1\r\nHost: x\r\n\r\n");
+  const std::string response = connection.read_response();
+  INFO("RFC 9112 section 6.3: without either header a request's body is empty. cpp-httplib 0.11 waits for a "
+       "body until its read timeout, then answers 400. Got: "
+       << response);
+  CHECK(response.rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(response.find("Content-Length: 0\r\n") != std::string::npos);
+  connection.send("GET /hello/next HTTP/1.1\r\nHost: x\r\n\r\n");
+  CHECK(connection.read_response().find("Hello, next") != std::string::npos);
 }

@@ -4,6 +4,8 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -108,6 +110,25 @@ public:
   RawConnection(const RawConnection&) = delete;
   RawConnection& operator=(const RawConnection&) = delete;
   ~RawConnection() { ::close(fd_); }
+
+  /// Sends each write at once (no Nagle): for tests that pace their bytes.
+  void send_immediately() {
+    const int yes = 1;
+    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
+  }
+
+  /// Whether the peer has sent something (or closed) within `milliseconds`;
+  /// bytes already received count.
+  bool readable_within(int milliseconds) {
+    if (!pending_.empty()) {
+      return true;
+    }
+    pollfd wait{.fd = fd_, .events = POLLIN, .revents = 0};
+    return ::poll(&wait, 1, milliseconds) > 0;
+  }
+
+  /// The socket, for tests that need an option of their own on it.
+  [[nodiscard]] int descriptor() const { return fd_; }
 
   /// Sends all of `bytes`; false if the peer has closed the connection.
   bool send(std::string_view bytes) {

@@ -273,3 +273,100 @@ TEST_CASE("empty lines before the request line are skipped", "[request_parser]")
   REQUIRE(outcome.state == ParseState::complete);
   CHECK(outcome.request.target == "/after-a-post");
 }
+
+TEST_CASE("empty lines before the request line count toward the head limit", "[request_parser]") {
+  const std::string request = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+  const ParserLimits limits{.max_head_bytes = request.size() + 4, .max_body_bytes = 0};
+  INFO("two empty lines (4 bytes) and the request fill the limit exactly");
+  CHECK(parse("\r\n\r\n" + request, limits).state == ParseState::complete);
+  INFO("three are one line too many: an endless stream of CRLFs must not be read forever");
+  CHECK(status_of("\r\n\r\n\r\n" + request, limits) == 431);
+}
+
+TEST_CASE("a bare LF ends no line and is answered 400", "[request_parser]") {
+  CHECK(status_of("GET / HTTP/1.1\nHost: x\r\n\r\n") == 400);
+  CHECK(status_of("GET / HTTP/1.1\r\nHost: x\n\r\n") == 400);
+  CHECK(status_of("GET / HTTP/1.1\r\nHost: x\r\n\n") == 400);
+  CHECK(status_of("\nGET / HTTP/1.1\r\nHost: x\r\n\r\n") == 400);
+}
+
+TEST_CASE("Content-Length allows leading zeros but not a list", "[request_parser]") {
+  INFO("Content-Length: 0005 is the number 5");
+  const std::string head = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0005\r\n\r\n";
+  const Outcome padded = parse(head + "helloGET");
+  REQUIRE(padded.state == ParseState::complete);
+  CHECK(padded.request.body == "hello");
+  CHECK(padded.used == head.size() + 5);
+  INFO("Content-Length: 5, 5 is not digits only: 400, though the copies agree");
+  CHECK(status_of("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5, 5\r\n\r\nhello") == 400);
+  INFO("Content-Length: 0 is an empty body");
+  CHECK(parse("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n").state == ParseState::complete);
+}
+
+TEST_CASE("a CONNECT request with a body length is answered 400", "[request_parser]") {
+  INFO("RFC 9110 section 9.3.6: a CONNECT request has no content");
+  CHECK(status_of(
+            "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\nContent-Length: 5\r\n\r\nhello") ==
+        400);
+  CHECK(status_of("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\nContent-Length: 0\r\n\r\n") ==
+        400);
+  CHECK(status_of("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\nTransfer-Encoding: "
+                  "chunked\r\n\r\n") == 400);
+  const Outcome plain = parse("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n");
+  REQUIRE(plain.state == ParseState::complete);
+  CHECK(plain.request.method == "CONNECT");
+  CHECK(plain.request.body.empty());
+}
+
+TEST_CASE("when several errors apply the first one in the byte stream wins", "[request_parser]") {
+  const ParserLimits small{.max_head_bytes = 64, .max_body_bytes = 10};
+  INFO("a malformed line that ends within the head limit: 400, though the head goes on past it");
+  CHECK(status_of("GET / HTTP/1.1\r\nBad Line\r\n" + std::string(100, 'x'), small) == 400);
+  INFO("a malformed line that passes the head limit before its LF: 431");
+  CHECK(status_of("GET / HTTP/1.1\r\nBad Line" + std::string(100, 'x') + "\r\n\r\n", small) == 431);
+  INFO("at the blank line: a bad Content-Length (400) before Transfer-Encoding (501)");
+  CHECK(status_of("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: +1\r\n\r\n") ==
+        400);
+  INFO("a missing Host (400) before Transfer-Encoding (501)");
+  CHECK(status_of("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n") == 400);
+  INFO("a missing Host (400) before a length over the limit (413)");
+  const ParserLimits small_body{.max_head_bytes = 8192, .max_body_bytes = 10};
+  CHECK(status_of("POST / HTTP/1.1\r\nContent-Length: 11\r\n\r\n", small_body) == 400);
+  INFO("Transfer-Encoding (501) before a length over the limit (413)");
+  CHECK(status_of("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\nTransfer-Encoding: chunked\r\n\r\n",
+                  small_body) == 501);
+}
+
+TEST_CASE("the head is complete before its body arrives", "[request_parser]") {
+  for (const bool bytewise : {false, true}) {
+    INFO((bytewise ? "fed one byte at a time" : "fed in one piece"));
+    RequestParser parser;
+    const std::string head =
+        "POST /upload HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 3\r\n";
+    if (bytewise) {
+      for (const char byte : head) {
+        parser.feed(std::string_view(&byte, 1));
+      }
+    } else {
+      parser.feed(head);
+    }
+    INFO("before the blank line the head is not complete");
+    CHECK_FALSE(parser.head_complete());
+    parser.feed("\r\n");
+    CHECK(parser.state() == ParseState::incomplete);
+    INFO("after the blank line the head is complete, and request() has it, while the body is awaited");
+    REQUIRE(parser.head_complete());
+    CHECK(parser.request().method == "POST");
+    CHECK(parser.request().header("expect") == "100-continue");
+    parser.feed("abc");
+    CHECK(parser.state() == ParseState::complete);
+    CHECK(parser.head_complete());
+    parser.reset();
+    CHECK_FALSE(parser.head_complete());
+  }
+  INFO("a head that fails is not a complete head");
+  RequestParser failing;
+  failing.feed("POST / HTTP/1.1\r\nContent-Length: 3\r\n\r\n");
+  CHECK(failing.state() == ParseState::failed);
+  CHECK_FALSE(failing.head_complete());
+}
