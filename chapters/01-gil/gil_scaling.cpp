@@ -137,22 +137,22 @@ template <class Gil> double run(Gil& gil, int threads, std::uint64_t total) {
 int main(int argc, char* argv[]) {
   namespace bench = workbook::bench;
   const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
-  const std::uint64_t total = quick ? 20'000'000ULL : 600'000'000ULL;
+  const std::uint64_t total = quick ? 20'000'000ULL : 300'000'000ULL;
   const int cores = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
   std::vector<int> counts;
   for (int threads = 1; threads <= std::max(4, cores + 2); ++threads) {
     counts.push_back(threads);
   }
 
-  std::printf("%llu bytecodes of CPU-bound work, split across 1..%d threads (%d cores), best of 3 rounds\n",
+  std::printf("%llu bytecodes of CPU-bound work, split across 1..%d threads (%d cores), best of 5 rounds\n",
               static_cast<unsigned long long>(total), counts.back(), cores);
   std::printf("%-8s %14s %10s %14s %10s\n", "threads", "no GIL (s)", "speedup", "with GIL (s)", "speedup");
 
-  // The counts take turns over three rounds and each keeps its best time, so
+  // The counts take turns over five rounds and each keeps its best time, so
   // that a shared machine's changing load slows every count alike.
   NoGil none;
   SimulatedGil gil(std::chrono::milliseconds(5)); // sys.getswitchinterval() is 0.005 by default
-  constexpr int rounds = 3;
+  constexpr int rounds = 5;
   std::vector<double> free_seconds(counts.size(), 1e300);
   std::vector<double> gil_seconds(counts.size(), 1e300);
   for (int round = 0; round < rounds; ++round) {
@@ -177,7 +177,7 @@ int main(int argc, char* argv[]) {
   // CPython's threads on the same counts: the tutorial's threading.Thread
   // subclass counting down, the same total split between the threads.
   const auto cpython = bench::run_python(bench::chapter_file("gil_scaling.py"),
-                                         {quick ? "1000000" : "8000000", std::to_string(counts.back())},
+                                         {quick ? "1000000" : "4000000", std::to_string(counts.back())},
                                          std::chrono::seconds(120));
   std::vector<double> python_speedup;
   if (cpython.ok()) {

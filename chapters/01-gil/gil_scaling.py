@@ -2,7 +2,7 @@
 CPython's real GIL. Each thread is the tutorial's threading.Thread subclass
 whose run() counts down; the same total is split between the threads, so a
 speedup above 1 would mean the threads ran bytecodes in parallel. The counts
-take turns over three rounds and each keeps its best time.
+take turns over five rounds and each keeps its best time.
 
     /usr/bin/python3 chapters/01-gil/gil_scaling.py [TOTAL] [MAX_THREADS]
 
@@ -36,9 +36,9 @@ def seconds_on(threads, total):
 
 
 if __name__ == "__main__":
-    total = int(sys.argv[1]) if len(sys.argv) > 1 else 8_000_000
+    total = int(sys.argv[1]) if len(sys.argv) > 1 else 4_000_000
     most = int(sys.argv[2]) if len(sys.argv) > 2 else 4
-    rounds = 3  # the counts take turns, and each keeps its best time: a busy machine slows all alike
+    rounds = 5  # the counts take turns, and each keeps its best time: a busy machine slows all alike
     print(f"CPython {sys.version.split()[0]}, {total:,} loop iterations split across 1..{most} threads, "
           f"best of {rounds} rounds")
     best = {}

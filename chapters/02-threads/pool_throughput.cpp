@@ -60,11 +60,12 @@ void task() {
   done.fetch_add(1, std::memory_order_relaxed);
 }
 
-// Generator steps per microsecond on one thread of this machine (best of 5).
+// Generator steps per microsecond on one thread of this machine: the best of
+// many short runs, so that one of them runs undisturbed on a busy machine.
 double steps_per_microsecond() {
   double best = 0;
-  for (int round = 0; round < 5; ++round) {
-    steps_per_task = 2'000'000;
+  for (int round = 0; round < 30; ++round) {
+    steps_per_task = 200'000;
     const auto start = Clock::now();
     task();
     const std::chrono::duration<double, std::micro> elapsed = Clock::now() - start;
