@@ -219,15 +219,20 @@ int main(int argc, char* argv[]) {
     }
     std::vector<std::string> images; // as the page names them
     std::vector<std::string> urls;   // as Chromium loads them
-    const std::regex image(R"(<img[^>]*\ssrc="([^"]+)") ");
-        for (auto it = std::sregex_iterator(dom.begin(), dom.end(), image); it != std::sregex_iterator();
-             ++it) {
+    // Doxygen shows an SVG as <object data=...>, other images as <img src=...>.
+    const std::regex image(R"re(<(?:img[^>]*\ssrc|object[^>]*\sdata)="([^"]+)")re");
+    // The page's own images (the charts), not the theme's icons around it.
+    const auto contents = std::min(dom.find("class=\"contents\""), dom.size());
+    const auto footer = std::min(dom.find("class=\"footer\"", contents), dom.size());
+    for (auto it = std::sregex_iterator(dom.begin() + static_cast<std::ptrdiff_t>(contents),
+                                        dom.begin() + static_cast<std::ptrdiff_t>(footer), image);
+         it != std::sregex_iterator(); ++it) {
       const std::string source = (*it)[1];
       images.push_back(source);
       urls.push_back(source.find(':') == std::string::npos ? "file://" + (html / source).string() : source);
     }
     if (images.empty()) {
-      fail("performance.html: no chart (no <img>) on the page");
+      fail("performance.html: no chart (no <img> or <object>) on the page");
     }
     // A page of our own loads each image and writes, once all have settled,
     // "loaded WxH URL" for each one that decoded: what a reader would see.
@@ -251,11 +256,11 @@ int main(int argc, char* argv[]) {
     probe_args.push_back("--dump-dom");
     probe_args.push_back("file://" + probe.string());
     const std::string probe_dom = run(probe_args).second;
-    const std::regex loaded_line(R"(loaded [1-9][0-9]*x[1-9][0-9]* (\S+))");
+    const std::regex loaded_line(R"(loaded [1-9][0-9]*x[1-9][0-9]* ([^\s<]+))");
     std::set<std::string> decoded;
-    for (auto it = std::sregex_iterator(probe_dom.begin(), probe_dom.end(), loaded_line);
-         it != std::sregex_iterator(); ++it) {
-      decoded.insert((*it)[1]);
+    for (auto line = std::sregex_iterator(probe_dom.begin(), probe_dom.end(), loaded_line);
+         line != std::sregex_iterator(); ++line) {
+      decoded.insert((*line)[1]);
     }
     int loaded = 0;
     for (std::size_t i = 0; i < images.size(); ++i) {
@@ -323,7 +328,8 @@ int main(int argc, char* argv[]) {
     const fs::path shot = shots / (page.stem().string() + ".png");
     args.push_back(kScriptBudget);
     args.push_back("--hide-scrollbars");
-    args.push_back("--window-size=1280,1600");
+    // The Performance page tall enough to show its table and its charts.
+    args.push_back(page == performance ? "--window-size=1280,4000" : "--window-size=1280,1600");
     args.push_back("--screenshot=" + shot.string());
     args.push_back("file://" + page.string());
     run(args);
