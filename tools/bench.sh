@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# ./workbook bench [--record]: runs every chapter's measuring program in full,
+# ./workbook bench [--record] [PROGRAM...]: runs every chapter's measuring
+# program (or only those named) in full,
 # in an optimised build (preset `bench`), and prints one table of the claims
 # the chapters make, each with the figure measured now and its ratio to the
 # comparison measured in the same run; the Python side of each comparison
@@ -23,12 +24,18 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 record=0
+only=() # program names: run only these (and no hook)
 for arg in "$@"; do
   case "$arg" in
     --record) record=1 ;;
-    *) echo "workbook bench: unknown option $arg (only --record)" >&2; exit 2 ;;
+    -*) echo "workbook bench: unknown option $arg (usage: ./workbook bench [--record] [PROGRAM...])" >&2; exit 2 ;;
+    *) only+=("$arg") ;;
   esac
 done
+if ((record && ${#only[@]})); then
+  echo "workbook bench: --record records a whole run: name no program" >&2
+  exit 2
+fi
 
 bash tools/install-deps.sh --quiet || exit 1
 started_all=$SECONDS
@@ -51,6 +58,7 @@ command -v nginx > /dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || wanted+=(nginx-
 if ((${#wanted[@]})); then
   if [[ $EUID -eq 0 ]] && command -v apt-get > /dev/null 2>&1; then
     echo "Installing what the comparisons need: apt-get install -y ${wanted[*]} ..."
+    mkdir -p build
     made_policy=0
     if [[ ! -e /usr/sbin/policy-rc.d ]]; then
       printf '#!/bin/sh\n# written by the workbook bench during apt-get install: start no service\nexit 101\n' \
@@ -60,7 +68,7 @@ if ((${#wanted[@]})); then
       trap 'rm -f /usr/sbin/policy-rc.d' EXIT
     fi
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${wanted[@]}" \
-      > build-bench-apt.log 2>&1 || echo "  apt-get install failed (log: build-bench-apt.log); what is missing is not measured"
+      > build/bench-apt.log 2>&1 || echo "  apt-get install failed (log: build/bench-apt.log); what is missing is not measured"
     if ((made_policy)); then
       rm -f /usr/sbin/policy-rc.d
       trap - EXIT
@@ -88,9 +96,11 @@ if ! cmake --preset bench -DWORKBOOK_CHAPTERS= > build/bench-configure.log 2>&1;
   echo "workbook bench: the configuration failed (log: build/bench-configure.log)" >&2
   exit 1
 fi
-mapfile -t programs < <(awk -F'\t' '$1 == "benchmark" { print $2 "\t" $3 }' build/bench/workbook-manifest.tsv)
+mapfile -t programs < <(awk -F'\t' -v only="${only[*]:-}" '
+  BEGIN { n = split(only, names, " "); for (i = 1; i <= n; ++i) wanted[names[i]] = 1 }
+  $1 == "benchmark" && (n == 0 || $3 in wanted) { print $2 "\t" $3 }' build/bench/workbook-manifest.tsv)
 if ((${#programs[@]} == 0)); then
-  echo "workbook bench: no measuring program is registered" >&2
+  echo "workbook bench: no measuring program${only[*]:+ named ${only[*]}} is registered" >&2
   exit 1
 fi
 targets=()
@@ -143,7 +153,7 @@ done
 # charts/default.gp). It runs from the repository's root with the bench
 # build in $WORKBOOK_BENCH_BUILD; its full output is build/bench/bench-<name>.log.
 for hook in tools/bench/*.sh; do
-  [[ -f "$hook" ]] || continue
+  [[ -f "$hook" ]] && ((${#only[@]} == 0)) || continue
   name="$(basename "$hook" .sh)"
   WORKBOOK_BENCH_BUILD="$root/build/bench" run_one "$name" "build/bench/bench-$name.log" bash "$hook"
 done

@@ -107,9 +107,9 @@ template <class Gil> double run(Gil& gil, int threads, std::uint64_t total) {
       workers.emplace_back([&, t] {
         // [loop]
         // The bound is a local: were it the expression `total / threads` on
-        // captured references, the compiler would have to recompute the
-        // division on every iteration, since the call into check()'s slow
-        // path might change what the references point at.
+        // captured references, the compiler would have to divide again on
+        // every iteration, since for all it knows the call in check()'s slow
+        // path writes to `total` or `threads`, whose addresses have escaped.
         const std::uint64_t bytecodes = total / static_cast<std::uint64_t>(threads);
         std::uint64_t state = static_cast<std::uint64_t>(t) + 1;
         gil.acquire();
