@@ -39,6 +39,7 @@ fi
 
 bash tools/install-deps.sh --quiet || exit 1
 started_all=$SECONDS
+load_before="$(cut -d' ' -f1 /proc/loadavg 2> /dev/null || echo '?')"
 
 # --- what the comparisons need beyond the build --------------------------
 # wrk (the HTTP load), python3-aiohttp (the tutorial's server, for Debian's
@@ -161,7 +162,11 @@ done
 
 # --- the table ------------------------------------------------------------
 when="$(date -u '+%Y-%m-%d %H:%M UTC')"
-caption="Claims measured on $(nproc) cores, $when"
+# The machine's load average, before and after: on a machine busy with other
+# work the threads of a measurement get less than the cores, and ratios that
+# need the cores move (say so beside the figures).
+load_after="$(cut -d' ' -f1 /proc/loadavg 2> /dev/null || echo '?')"
+caption="Claims measured on $(nproc) cores, $when (load average $load_before before the run, $load_after after)"
 table_rows() {
   echo "chapter|claim|measured now|compared with|ratio"
   printf '%s\n' "${claims[@]}"
