@@ -10,7 +10,8 @@
 //  - every image of the Performance page (the bench's charts) loads and
 //    decodes in Chromium, and the page shows its table as a table;
 //  - screenshots of the front page, the first chapter and the Performance
-//    page, taken once the scripts have run, are kept in SCREENSHOT_DIR.
+//    page (also in dark mode), taken once the scripts have run, are kept in
+//    SCREENSHOT_DIR.
 // Chromium is found as $CHROMIUM, `chromium` or `chromium-browser`; it runs
 // with a fresh profile and no network access of its own.
 #include <algorithm>
@@ -337,6 +338,23 @@ int main(int argc, char* argv[]) {
       fail("no screenshot of " + page.filename().string());
     } else {
       std::cout << "  screenshot: " << shot.string() << "\n";
+    }
+  }
+  // The theme's dark mode, as a reader whose system prefers it sees the site.
+  if (fs::exists(performance)) {
+    auto args = chromium_args(chromium, profile);
+    const fs::path shot = shots / "performance-dark.png";
+    args.push_back(kScriptBudget);
+    args.push_back("--hide-scrollbars");
+    args.push_back("--blink-settings=preferredColorScheme=0"); // 0: dark
+    args.push_back("--window-size=1280,1600");
+    args.push_back("--screenshot=" + shot.string());
+    args.push_back("file://" + performance.string());
+    run(args);
+    if (fs::exists(shot)) {
+      std::cout << "  screenshot: " << shot.string() << " (dark mode)\n";
+    } else {
+      fail("no dark-mode screenshot of performance.html");
     }
   }
   fs::remove_all(profile);
