@@ -44,15 +44,36 @@ function(_workbook_require_chapter what)
   endif()
 endfunction()
 
+# _workbook_uses(<target> <test> <exercises...>): the program runs the named
+# exercises of its chapter, included by file name ("thread_pool.hpp"), never
+# by a path into solutions/: the include path is ${WORKBOOK_SOURCE}'s, so a
+# learner's build runs the learner's own code and the solutions and bench
+# builds run the reference. While the learner's exercise is still a stub the
+# program prints "skipped: ..." (<workbook/your_code.hpp>) and ctest reports
+# the test as skipped, not failed.
+function(_workbook_uses target test)
+  if(NOT ARGN)
+    return()
+  endif()
+  foreach(exercise IN LISTS ARGN)
+    if(NOT EXISTS "${WORKBOOK_CONTENT}/${WORKBOOK_SOURCE}/${WORKBOOK_CHAPTER}/${exercise}.hpp")
+      message(FATAL_ERROR "${target} USES ${exercise}: ${WORKBOOK_SOURCE}/${WORKBOOK_CHAPTER}/${exercise}.hpp is missing")
+    endif()
+  endforeach()
+  target_include_directories(${target} PRIVATE "${WORKBOOK_CONTENT}/${WORKBOOK_SOURCE}/${WORKBOOK_CHAPTER}")
+  target_link_libraries(${target} PRIVATE workbook::support workbook::bench)
+  set_tests_properties("${test}" PROPERTIES SKIP_REGULAR_EXPRESSION "skipped: this program runs on your ")
+endfunction()
+
 # workbook_example(<name> [ARGS args...] [EXPECTED_OUTPUT file] [LIBS targets...]
-#                  [NO_TSAN])
+#                  [USES exercises...] [NO_TSAN])
 # Builds chapters/NN-topic/<name>.cpp into the executable <name>, adds a
 # `run_<name>` target, and a ctest test "example: <name>" (labels: the
 # chapter's and `example`) that must exit 0 and, with EXPECTED_OUTPUT, print
-# exactly that file's text.
+# exactly that file's text. USES: see _workbook_uses.
 function(workbook_example name)
   _workbook_require_chapter("workbook_example(${name})")
-  cmake_parse_arguments(PARSE_ARGV 1 arg "NO_TSAN" "EXPECTED_OUTPUT" "ARGS;LIBS")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "NO_TSAN" "EXPECTED_OUTPUT" "ARGS;LIBS;USES")
   set(source "${CMAKE_CURRENT_SOURCE_DIR}/${name}.cpp")
   if(NOT EXISTS "${source}")
     message(FATAL_ERROR "workbook_example(${name}): ${source} does not exist")
@@ -80,24 +101,30 @@ function(workbook_example name)
   if(WORKBOOK_SANITIZE STREQUAL "thread")
     set_tests_properties("example: ${name}" PROPERTIES ENVIRONMENT "${WORKBOOK_TSAN_OPTIONS}")
   endif()
+  _workbook_uses(${name} "example: ${name}" ${arg_USES})
   set_property(GLOBAL APPEND PROPERTY WORKBOOK_MANIFEST
                "example\t${WORKBOOK_CHAPTER}\t${name}\tchapters/${WORKBOOK_CHAPTER}/${name}.cpp\t$<TARGET_FILE:${name}>")
 endfunction()
 
-# workbook_benchmark(<name> [QUICK_ARGS args...] [LIBS targets...] [NO_TSAN])
+# workbook_benchmark(<name> [QUICK_ARGS args...] [LIBS targets...] [USES exercises...]
+#                    [NO_TSAN])
 # A measuring example: chapters/NN-topic/<name>.cpp prints its figures as
 # ratios measured in one run. `run_<name>` runs it in full; the ctest test
 # "benchmark: <name>" (labels: the chapter's, `benchmark`) runs it with
 # QUICK_ARGS, a short bounded run that proves it works. Never a timed assertion.
+# It links workbook::bench (<workbook/bench.hpp>: claims, chart points, the
+# chapter's Python programs, found through WORKBOOK_CHAPTER_DIR). USES: see
+# _workbook_uses.
 function(workbook_benchmark name)
   _workbook_require_chapter("workbook_benchmark(${name})")
-  cmake_parse_arguments(PARSE_ARGV 1 arg "NO_TSAN" "" "QUICK_ARGS;LIBS")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "NO_TSAN" "" "QUICK_ARGS;LIBS;USES")
   set(source "${CMAKE_CURRENT_SOURCE_DIR}/${name}.cpp")
   if(NOT EXISTS "${source}")
     message(FATAL_ERROR "workbook_benchmark(${name}): ${source} does not exist")
   endif()
   add_executable(${name} "${source}")
-  target_link_libraries(${name} PRIVATE workbook::warnings Threads::Threads ${arg_LIBS})
+  target_link_libraries(${name} PRIVATE workbook::warnings Threads::Threads workbook::bench ${arg_LIBS})
+  target_compile_definitions(${name} PRIVATE "WORKBOOK_CHAPTER_DIR=\"${CMAKE_CURRENT_SOURCE_DIR}\"")
   add_custom_target(run_${name} COMMAND ${name} USES_TERMINAL COMMENT "Running benchmark ${name}")
   add_test(NAME "benchmark: ${name}" COMMAND ${name} ${arg_QUICK_ARGS})
   set(labels "${WORKBOOK_CHAPTER_LABEL};benchmark")
@@ -108,6 +135,7 @@ function(workbook_benchmark name)
   if(WORKBOOK_SANITIZE STREQUAL "thread")
     set_tests_properties("benchmark: ${name}" PROPERTIES ENVIRONMENT "${WORKBOOK_TSAN_OPTIONS}")
   endif()
+  _workbook_uses(${name} "benchmark: ${name}" ${arg_USES})
   set_property(GLOBAL APPEND PROPERTY WORKBOOK_MANIFEST
                "benchmark\t${WORKBOOK_CHAPTER}\t${name}\tchapters/${WORKBOOK_CHAPTER}/${name}.cpp\t$<TARGET_FILE:${name}>")
 endfunction()

@@ -48,8 +48,10 @@ present() {
 missing=()
 if command -v dpkg-query > /dev/null 2>&1; then
   # Debian and derivatives: ask the package database, which also knows the
-  # pieces no probe sees (the sanitizer runtimes of clang).
-  for package in "${order[@]}" libclang-rt-dev; do
+  # pieces no probe sees (the sanitizer runtimes of clang) and the site's
+  # theme (doxygen-awesome-css, packaged by Debian; elsewhere the site falls
+  # back to Doxygen's own look).
+  for package in "${order[@]}" libclang-rt-dev doxygen-awesome-css; do
     dpkg-query -W -f='${Status}' "$package" 2> /dev/null | grep -q "install ok installed" \
       || missing+=("$package")
   done

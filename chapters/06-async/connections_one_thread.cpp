@@ -1,11 +1,16 @@
-// How many connections one Asio thread holds, what each costs in memory,
-// and how many echo round trips per second it serves, on 127.0.0.1.
+// How many connections one Asio thread holds, what each costs in memory
+// against a thread per connection, and how many echo round trips per second
+// it serves, on 127.0.0.1.
 //
-// The server runs in a child process (fork) on one thread, so that its
-// memory is measured alone and each side has its own descriptor limit.
+// Each server runs in a child process (fork), so that its memory is measured
+// alone and each side has its own descriptor limit. Memory is resident
+// against resident: the server's RSS and page tables (VmRSS, VmPTE) grow by
+// what its connections touch; a thread also costs a kernel stack, which is
+// kernel memory (KernelStack in /proc/meminfo). The sockets' own kernel
+// memory is the same in both designs and counted in neither.
 //
-//   connections_one_thread            10,000 connections, 2 s per throughput run
-//   connections_one_thread --quick    300 connections, 0.2 s per run
+//   connections_one_thread            10,000 connections (1,000 threads), 2 s per throughput run
+//   connections_one_thread --quick    300 connections (100 threads), 0.2 s per run
 #include <asio/awaitable.hpp>
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
@@ -30,7 +35,10 @@
 #include <cstring>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include <workbook/bench.hpp>
 
 using asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
@@ -90,15 +98,105 @@ void raise_descriptor_limit() {
   _exit(0);
 }
 
-long rss_kib(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+// The thread-per-connection design, for comparison: a blocking accept loop
+// that starts a thread per connection, each echoing with the same 512-byte
+// buffer as the coroutine (std::thread's default stack: 8 MiB reserved,
+// only the pages it touches resident).
+[[noreturn]] void run_thread_per_connection_server(int pipe_fd) {
+  raise_descriptor_limit();
+  const int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  if (listener < 0 || bind(listener, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 ||
+      ::listen(listener, 4096) != 0 ||
+      getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    _exit(1);
+  }
+  const unsigned short port = ntohs(address.sin_port);
+  (void)!write(pipe_fd, &port, sizeof port);
+  close(pipe_fd);
+  for (;;) {
+    const int connection = accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+    if (connection < 0) {
+      continue;
+    }
+    const int one = 1;
+    setsockopt(connection, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    std::thread([connection] {
+      std::array<char, 512> data{};
+      for (;;) {
+        const ssize_t n = recv(connection, data.data(), data.size(), 0);
+        if (n <= 0 || send(connection, data.data(), static_cast<std::size_t>(n), MSG_NOSIGNAL) != n) {
+          close(connection);
+          return;
+        }
+      }
+    }).detach();
+  }
+}
+
+// A field of /proc/<pid>/status or /proc/meminfo, in KiB (-1 if absent).
+long kib_field(const std::string& file, const std::string& field) {
+  std::ifstream status(file);
   std::string line;
   while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) {
-      return std::stol(line.substr(6));
+    if (line.rfind(field + ":", 0) == 0) {
+      return std::stol(line.substr(field.size() + 1));
     }
   }
   return -1;
+}
+
+long rss_kib(pid_t pid) {
+  return kib_field("/proc/" + std::to_string(pid) + "/status", "VmRSS");
+}
+
+// What the server process holds resident: its pages and their page tables.
+long resident_kib(pid_t pid) {
+  return rss_kib(pid) + kib_field("/proc/" + std::to_string(pid) + "/status", "VmPTE");
+}
+
+long kernel_stacks_kib() {
+  return kib_field("/proc/meminfo", "KernelStack");
+}
+
+struct Server {
+  pid_t pid = -1;
+  unsigned short port = 0;
+};
+
+// Forks `serve` into a child process and learns its port.
+template <class Serve> Server fork_server(Serve serve) {
+  int port_pipe[2];
+  if (pipe(port_pipe) != 0) {
+    std::perror("pipe");
+    std::exit(1);
+  }
+  Server server;
+  server.pid = fork();
+  if (server.pid < 0) {
+    std::perror("fork");
+    std::exit(1);
+  }
+  if (server.pid == 0) {
+    close(port_pipe[0]);
+    serve(port_pipe[1]);
+  }
+  close(port_pipe[1]);
+  if (read(port_pipe[0], &server.port, sizeof server.port) != sizeof server.port) {
+    std::fprintf(stderr, "the server did not start\n");
+    std::exit(1);
+  }
+  close(port_pipe[0]);
+  return server;
+}
+
+void stop(const Server& server) {
+  kill(server.pid, SIGTERM);
+  int status = 0;
+  waitpid(server.pid, &status, 0);
 }
 
 int connect_to(unsigned short port) {
@@ -160,43 +258,10 @@ double round_trips_per_second(const std::vector<int>& fds, double seconds) {
   return static_cast<double>(trips) / std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-} // namespace
-
-int main(int argc, char* argv[]) {
-  const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
-  const int wanted = quick ? 300 : 10'000;
-  const double seconds = quick ? 0.2 : 2.0;
-  raise_descriptor_limit();
-
-  int port_pipe[2];
-  if (pipe(port_pipe) != 0) {
-    std::perror("pipe");
-    return 1;
-  }
-  const pid_t server = fork();
-  if (server < 0) {
-    std::perror("fork");
-    return 1;
-  }
-  if (server == 0) {
-    close(port_pipe[0]);
-    run_server(port_pipe[1]);
-  }
-  close(port_pipe[1]);
-  unsigned short port = 0;
-  if (read(port_pipe[0], &port, sizeof port) != sizeof port) {
-    std::fprintf(stderr, "the server did not start\n");
-    return 1;
-  }
-  close(port_pipe[0]);
-
-  // Warm the server up with one connection, then measure its memory before
-  // and after opening the rest, each proven served by one round trip.
+// Opens connections until `wanted` are held, each proven served by a round
+// trip; returns them.
+std::vector<int> open_connections(unsigned short port, int wanted) {
   std::vector<int> fds;
-  fds.push_back(connect_to(port));
-  round_trip(fds[0], "x", 1);
-  const long rss_before = rss_kib(server);
-  const auto start = Clock::now();
   while (static_cast<int>(fds.size()) < wanted) {
     const int fd = connect_to(port);
     if (fd < 0 || !round_trip(fd, "x", 1)) {
@@ -208,11 +273,36 @@ int main(int argc, char* argv[]) {
     }
     fds.push_back(fd);
   }
+  return fds;
+}
+
+} // namespace
+
+int main(int argc, char* argv[]) {
+  namespace bench = workbook::bench;
+  const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
+  const int wanted = quick ? 300 : 10'000;
+  const int wanted_threads = quick ? 100 : 1'000;
+  const double seconds = quick ? 0.2 : 2.0;
+  raise_descriptor_limit();
+
+  const Server server = fork_server(run_server);
+  // Warm the server up with one connection, then measure its memory before
+  // and after opening the rest, each proven served by one round trip.
+  std::vector<int> fds = open_connections(server.port, 1);
+  const long resident_before = resident_kib(server.pid);
+  const long rss_before = rss_kib(server.pid);
+  const auto start = Clock::now();
+  {
+    auto more = open_connections(server.port, wanted - 1);
+    fds.insert(fds.end(), more.begin(), more.end());
+  }
   const double open_seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  const long rss_after = rss_kib(server);
+  const long rss_after = rss_kib(server.pid);
+  const long resident_after = resident_kib(server.pid);
   const int held = static_cast<int>(fds.size());
   const double per_connection_kib =
-      held > 1 ? static_cast<double>(rss_after - rss_before) / static_cast<double>(held - 1) : 0.0;
+      held > 1 ? static_cast<double>(resident_after - resident_before) / static_cast<double>(held - 1) : 0.0;
 
   const double one = round_trips_per_second({fds[0]}, seconds);
   const std::vector<int> hundred(fds.begin(), fds.begin() + std::min<std::ptrdiff_t>(100, held));
@@ -221,25 +311,49 @@ int main(int argc, char* argv[]) {
   for (int fd : fds) {
     close(fd);
   }
-  kill(server, SIGTERM);
-  int status = 0;
-  waitpid(server, &status, 0);
+  stop(server);
+
+  // The same measurement for a thread per connection.
+  const Server threaded = fork_server(run_thread_per_connection_server);
+  std::vector<int> thread_fds = open_connections(threaded.port, 1);
+  const long thread_resident_before = resident_kib(threaded.pid);
+  const long stacks_before = kernel_stacks_kib();
+  {
+    auto more = open_connections(threaded.port, wanted_threads - 1);
+    thread_fds.insert(thread_fds.end(), more.begin(), more.end());
+  }
+  const long thread_resident_after = resident_kib(threaded.pid);
+  const long stacks_after = kernel_stacks_kib();
+  const int threads_held = static_cast<int>(thread_fds.size());
+  const double opened_threads = std::max(1, threads_held - 1);
+  const double per_thread_user_kib =
+      static_cast<double>(thread_resident_after - thread_resident_before) / opened_threads;
+  const double per_thread_kernel_kib = static_cast<double>(stacks_after - stacks_before) / opened_threads;
+  const double per_thread_kib = per_thread_user_kib + per_thread_kernel_kib;
+  for (int fd : thread_fds) {
+    close(fd);
+  }
+  stop(threaded);
 
   std::printf("one server thread, %d connections asked, %d held (opened and echoed in %.2f s)\n", wanted,
               held, open_seconds);
-  std::printf("server RSS: %ld KiB before, %ld KiB after: %.1f KiB per connection\n", rss_before, rss_after,
-              per_connection_kib);
+  std::printf("server RSS: %ld KiB before, %ld KiB after; with page tables %.1f KiB per connection\n",
+              rss_before, rss_after, per_connection_kib);
+  std::printf("a thread per connection, %d threads: %.1f KiB resident each (%.1f KiB stack pages and page "
+              "tables, %.1f KiB kernel stack)\n",
+              threads_held, per_thread_kib, per_thread_user_kib, per_thread_kernel_kib);
   std::printf("echo round trips/s: %.0f over 1 connection, %.0f over %zu connections at once\n", one, many,
               hundred.size());
-  std::printf("claim: connections held open by one Asio thread | %d connections | %d asked | %.2fx\n", held,
-              wanted, static_cast<double>(held) / wanted);
-  std::printf(
-      "claim: server memory per open connection (coroutine + socket) | %.1f KiB | 8 MiB default thread "
-      "stack reserved | %.4fx\n",
-      per_connection_kib, per_connection_kib / 8192.0);
-  std::printf(
-      "claim: echo round trips/s, %zu connections in flight, one server thread | %.0f /s | 1 connection "
-      "%.0f /s | %.2fx\n",
-      hundred.size(), many, one, one > 0 ? many / one : 0.0);
-  return held == wanted ? 0 : 1;
+  bench::claim("connections held open by one Asio thread", std::to_string(held) + " connections",
+               std::to_string(wanted) + " asked", bench::ratio(static_cast<double>(held) / wanted));
+  bench::claim("resident memory per open connection, one Asio thread (coroutine + socket)",
+               bench::figure(per_connection_kib, "KiB", 1),
+               "a thread per connection " + bench::figure(per_thread_kib, "KiB", 1) + " (" +
+                   std::to_string(threads_held) + " threads; stack pages, page tables, kernel stack)",
+               per_thread_kib > 0 ? bench::ratio(per_connection_kib / per_thread_kib) : "not measured");
+  bench::claim("echo round trips/s, " + std::to_string(hundred.size()) +
+                   " connections in flight, one server thread",
+               bench::figure(many, "/s"), "1 connection " + bench::figure(one, "/s"),
+               bench::ratio(one > 0 ? many / one : 0.0));
+  return held == wanted && threads_held == wanted_threads ? 0 : 1;
 }

@@ -5,8 +5,13 @@
 //    its section headings and its code blocks;
 //  - no internal link of any page is broken (the target file exists and, for
 //    a link with a #fragment, the target has that id or name);
-//  - screenshots of the front page and of the first chapter are kept in
-//    SCREENSHOT_DIR for inspection.
+//  - the navigation tree, which Doxygen's script fills after the page has
+//    loaded, shows the chapters (Chromium is given virtual time to run it);
+//  - every image of the Performance page (the bench's charts) loads and
+//    decodes in Chromium, and the page shows its table as a table;
+//  - screenshots of the front page, the first chapter and the Performance
+//    page (also in dark mode), taken once the scripts have run, are kept in
+//    SCREENSHOT_DIR.
 // Chromium is found as $CHROMIUM, `chromium` or `chromium-browser`; it runs
 // with a fresh profile and no network access of its own.
 #include <algorithm>
@@ -104,6 +109,11 @@ std::vector<std::string> chromium_args(const std::string& chromium, const fs::pa
           "--user-data-dir=" + profile.string()};
 }
 
+// Doxygen fills the navigation tree and the search box by script after the
+// page has loaded: Chromium runs the page's timers and loads in virtual time
+// (up to this budget, in ms) before it dumps the DOM or takes a screenshot.
+constexpr const char* kScriptBudget = "--virtual-time-budget=10000";
+
 int count(const std::string& text, const std::regex& pattern) {
   return static_cast<int>(
       std::distance(std::sregex_iterator(text.begin(), text.end(), pattern), std::sregex_iterator()));
@@ -153,8 +163,10 @@ int main(int argc, char* argv[]) {
   const std::regex heading(R"(<h[12][ >])");
   const std::regex code_block(R"(class="fragment")");
   const std::regex title(R"(<div class="title">[^<]+)");
+  const std::regex nav_entry(R"(<div class="item[^"]*"[^>]*>)");
   for (const auto& page : chapters) {
     auto args = chromium_args(chromium, profile);
+    args.push_back(kScriptBudget);
     args.push_back("--dump-dom");
     args.push_back("file://" + page.string());
     const auto [status, dom] = run(args);
@@ -178,10 +190,92 @@ int main(int argc, char* argv[]) {
     if (dom.find("&lt;tt&gt;") != std::string::npos || dom.find("&lt;code&gt;") != std::string::npos) {
       fail(name + ": markup rendered as text (&lt;tt&gt; or &lt;code&gt;): no code spans in headings");
     }
-    std::cout << "  " << name << ": rendered, " << headings << " headings, " << blocks << " code blocks\n";
+    // The navigation tree: one entry per chapter at least, filled by script.
+    const int entries = count(dom, nav_entry);
+    if (entries < static_cast<int>(chapters.size())) {
+      fail(name + ": the navigation tree shows " + std::to_string(entries) + " entries (fewer than the " +
+           std::to_string(chapters.size()) + " chapters): its script did not run or found no data");
+    }
+    std::cout << "  " << name << ": rendered, " << headings << " headings, " << blocks << " code blocks, "
+              << entries << " navigation entries\n";
   }
 
-  // 2. Internal links of every page.
+  // 2. The Performance page: a real table, and charts that load.
+  const fs::path performance = html / "performance.html";
+  if (!fs::exists(performance)) {
+    fail("no performance.html (the Performance page, docs/performance.md)");
+  } else {
+    auto args = chromium_args(chromium, profile);
+    args.push_back(kScriptBudget);
+    args.push_back("--dump-dom");
+    args.push_back("file://" + performance.string());
+    const auto [status, dom] = run(args);
+    if (status != 0 || dom.empty()) {
+      fail("performance.html: Chromium could not render it");
+    }
+    const std::regex table_row(R"(<tr[ >])");
+    const int rows = count(dom, table_row);
+    if (rows < 5) {
+      fail("performance.html: its table of claims has " + std::to_string(rows) + " rows rendered");
+    }
+    std::vector<std::string> images; // as the page names them
+    std::vector<std::string> urls;   // as Chromium loads them
+    // Doxygen shows an SVG as <object data=...>, other images as <img src=...>.
+    const std::regex image(R"re(<(?:img[^>]*\ssrc|object[^>]*\sdata)="([^"]+)")re");
+    // The page's own images (the charts), not the theme's icons around it.
+    const auto contents = std::min(dom.find("class=\"contents\""), dom.size());
+    const auto footer = std::min(dom.find("class=\"footer\"", contents), dom.size());
+    for (auto it = std::sregex_iterator(dom.begin() + static_cast<std::ptrdiff_t>(contents),
+                                        dom.begin() + static_cast<std::ptrdiff_t>(footer), image);
+         it != std::sregex_iterator(); ++it) {
+      const std::string source = (*it)[1];
+      images.push_back(source);
+      urls.push_back(source.find(':') == std::string::npos ? "file://" + (html / source).string() : source);
+    }
+    if (images.empty()) {
+      fail("performance.html: no chart (no <img> or <object>) on the page");
+    }
+    // A page of our own loads each image and writes, once all have settled,
+    // "loaded WxH URL" for each one that decoded: what a reader would see.
+    const fs::path probe = shots / "image-check.html";
+    {
+      std::ofstream out(probe);
+      out << "<!DOCTYPE html><html><body><pre id=\"result\">pending</pre><script>\nconst sources = [";
+      for (const auto& url : urls) {
+        out << "\"" << url << "\",";
+      }
+      out << "];\nlet left = sources.length; const lines = [];\n"
+          << "for (const source of sources) { const img = new Image();\n"
+          << "  const done = (ok) => { lines.push((ok && img.naturalWidth > 0 ? 'loaded ' : 'FAILED ') + "
+             "img.naturalWidth + 'x' + img.naturalHeight + ' ' + source);\n"
+          << "    if (--left === 0) document.getElementById('result').textContent = lines.join('\\n'); };\n"
+          << "  img.onload = () => done(true); img.onerror = () => done(false); img.src = source; }\n"
+          << "</script></body></html>\n";
+    }
+    auto probe_args = chromium_args(chromium, profile);
+    probe_args.push_back(kScriptBudget);
+    probe_args.push_back("--dump-dom");
+    probe_args.push_back("file://" + probe.string());
+    const std::string probe_dom = run(probe_args).second;
+    const std::regex loaded_line(R"(loaded [1-9][0-9]*x[1-9][0-9]* ([^\s<]+))");
+    std::set<std::string> decoded;
+    for (auto line = std::sregex_iterator(probe_dom.begin(), probe_dom.end(), loaded_line);
+         line != std::sregex_iterator(); ++line) {
+      decoded.insert((*line)[1]);
+    }
+    int loaded = 0;
+    for (std::size_t i = 0; i < images.size(); ++i) {
+      if (decoded.count(urls[i]) != 0) {
+        ++loaded;
+      } else {
+        fail("performance.html: the image " + images[i] + " does not load in Chromium");
+      }
+    }
+    std::cout << "  performance.html: " << rows << " table rows, " << loaded << " of " << images.size()
+              << " charts loaded\n";
+  }
+
+  // 3. Internal links of every page.
   const std::regex href(R"(href="([^"]*)\")");
   const std::regex anchor(R"((?:id|name)="([^"]*)\")");
   std::map<fs::path, std::set<std::string>> anchors;
@@ -225,11 +319,18 @@ int main(int argc, char* argv[]) {
     }
   }
 
-  // 3. Screenshots for a person to look at.
-  for (const auto& page : {html / "index.html", chapters.empty() ? html / "index.html" : chapters.front()}) {
+  // 4. Screenshots for a person to look at, once the scripts have run.
+  for (const auto& page :
+       {html / "index.html", chapters.empty() ? html / "index.html" : chapters.front(), performance}) {
+    if (!fs::exists(page)) {
+      continue;
+    }
     auto args = chromium_args(chromium, profile);
     const fs::path shot = shots / (page.stem().string() + ".png");
-    args.push_back("--window-size=1280,1600");
+    args.push_back(kScriptBudget);
+    args.push_back("--hide-scrollbars");
+    // The Performance page tall enough to show its table and its charts.
+    args.push_back(page == performance ? "--window-size=1280,4000" : "--window-size=1280,1600");
     args.push_back("--screenshot=" + shot.string());
     args.push_back("file://" + page.string());
     run(args);
@@ -237,6 +338,23 @@ int main(int argc, char* argv[]) {
       fail("no screenshot of " + page.filename().string());
     } else {
       std::cout << "  screenshot: " << shot.string() << "\n";
+    }
+  }
+  // The theme's dark mode, as a reader whose system prefers it sees the site.
+  if (fs::exists(performance)) {
+    auto args = chromium_args(chromium, profile);
+    const fs::path shot = shots / "performance-dark.png";
+    args.push_back(kScriptBudget);
+    args.push_back("--hide-scrollbars");
+    args.push_back("--blink-settings=preferredColorScheme=0"); // 0: dark
+    args.push_back("--window-size=1280,1600");
+    args.push_back("--screenshot=" + shot.string());
+    args.push_back("file://" + performance.string());
+    run(args);
+    if (fs::exists(shot)) {
+      std::cout << "  screenshot: " << shot.string() << " (dark mode)\n";
+    } else {
+      fail("no dark-mode screenshot of performance.html");
     }
   }
   fs::remove_all(profile);
