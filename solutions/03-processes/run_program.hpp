@@ -159,6 +159,7 @@ inline Completed run_program(const std::vector<std::string>& argv, std::string_v
   ::sigemptyset(&sigpipe);
   ::sigaddset(&sigpipe, SIGPIPE);
   ::pthread_sigmask(SIG_BLOCK, &sigpipe, &previous);
+  // [block-sigpipe]
 
   Completed result;
   std::size_t written = 0;
@@ -197,13 +198,14 @@ inline Completed run_program(const std::vector<std::string>& argv, std::string_v
       }
     }
   }
+  // [drain-sigpipe]
   if (::sigismember(&previous, SIGPIPE) == 0) { // a caller that blocked it keeps what is pending
     const timespec no_wait{0, 0};
     while (::sigtimedwait(&sigpipe, nullptr, &no_wait) > 0) { // drop the SIGPIPE our write raised
     }
   }
   ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-  // [block-sigpipe]
+  // [drain-sigpipe]
 
   int status = 0;
   while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
