@@ -299,3 +299,34 @@ TEST_CASE("a worker woken spuriously goes back to waiting", "[thread_pool]") {
   pool.shutdown(true);
   CHECK(WaitStats::blocked.load() == 0);
 }
+
+TEST_CASE("shutdown from two threads at once waits for the tasks and size stays the same", "[thread_pool]") {
+  ThreadPool<> pool(2);
+  std::promise<void> gate;
+  std::shared_future<void> opened = gate.get_future().share();
+  std::atomic<int> ran{0};
+  for (int i = 0; i < 4; ++i) {
+    pool.submit([opened, &ran] {
+      opened.wait();
+      ++ran;
+    });
+  }
+  std::latch both_calling(2);
+  std::atomic<int> returned_early{0};
+  std::vector<std::thread> closers;
+  for (int c = 0; c < 2; ++c) {
+    closers.emplace_back([&] {
+      both_calling.arrive_and_wait();
+      pool.shutdown(true);
+      returned_early += ran.load() < 4 ? 1 : 0; // every task has run when shutdown(true) returns
+    });
+  }
+  gate.set_value();
+  for (auto& closer : closers) {
+    closer.join();
+  }
+  CHECK(returned_early.load() == 0);
+  CHECK(ran.load() == 4);
+  CHECK(pool.size() == 2);
+  CHECK_THROWS_AS(pool.submit([] {}), workbook::threads::pool_shut_down);
+}
