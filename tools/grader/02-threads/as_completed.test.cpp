@@ -1,6 +1,7 @@
 // Hidden tests for the as_completed exercise. The tasks finish in an order
 // the test chooses, by opening one gate at a time; nothing sleeps.
 #include "as_completed.hpp"
+#include "thread_states.hpp"
 
 #include <catch.hpp>
 
@@ -21,6 +22,8 @@
 #include <thread>
 #include <vector>
 
+using workbook::testing::blocked_in;
+using workbook::testing::BlockedIn;
 using workbook::threads::AsCompleted;
 
 namespace {
@@ -43,36 +46,6 @@ bool ready(const std::future<int>& future) {
 struct TaskError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
-
-// What the thread `tid` of this process is blocked in, read from
-// /proc/self/task/<tid>/syscall (Linux): the system call's number and first
-// argument, or nothing while it runs. A thread joining another waits in
-// futex(&that_thread's_descriptor->tid, ...), an address inside the joined
-// thread's pthread descriptor; that is how a worker sees that the
-// destructor is joining it, without a clock.
-struct BlockedIn {
-  long call = -1;
-  std::uintptr_t first_argument = 0;
-};
-BlockedIn blocked_in(pid_t tid) {
-  char path[64];
-  std::snprintf(path, sizeof path, "/proc/self/task/%d/syscall", static_cast<int>(tid));
-  char text[256] = {};
-  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return {};
-  }
-  const ssize_t length = ::read(fd, text, sizeof text - 1);
-  ::close(fd);
-  BlockedIn result;
-  if (length <= 0 || text[0] < '0' || text[0] > '9') {
-    return result; // "running", or "-1 ..." (not in a system call)
-  }
-  char* rest = nullptr;
-  result.call = std::strtol(text, &rest, 10);
-  result.first_argument = static_cast<std::uintptr_t>(std::strtoull(rest, nullptr, 16));
-  return result;
-}
 
 // The destructor's thread, and whether the destructor has returned; for a
 // worker's end-of-thread check (thread_local destructors run on the worker
