@@ -3,6 +3,7 @@
 // variable wait that takes the token, a std::stop_callback). Nothing kills a
 // thread from outside. The output is deterministic.
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <iostream>
 #include <mutex>
@@ -55,11 +56,30 @@ void stop_a_waiting_thread() {
   // [callback]
 }
 
+void stop_a_timed_wait() {
+  // [timed-wait]
+  std::mutex mutex;
+  std::condition_variable_any wake;
+  bool has_work = false;
+  std::jthread sleeper([&](std::stop_token stop) {
+    std::unique_lock lock(mutex);
+    // Waits for work, for an hour at most, or until a stop: whichever comes
+    // first. It returns the predicate's value: false here, so the caller
+    // tells "stopped" (stop.stop_requested()) from "the hour passed".
+    const bool got_work = wake.wait_for(lock, stop, std::chrono::hours(1), [&] { return has_work; });
+    std::cout << std::boolalpha << "sleeper woke up before the hour, got work: " << got_work
+              << ", stop requested: " << stop.stop_requested() << '\n';
+  });
+  sleeper.request_stop(); // wakes the timed wait at once
+  // [timed-wait]
+}
+
 } // namespace
 
 int main() {
   stop_a_polling_thread();
   stop_a_waiting_thread();
+  stop_a_timed_wait();
   // A jthread that is still joinable when destroyed requests a stop and joins:
   // unlike std::thread, whose destructor would call std::terminate.
   std::jthread left_running([](std::stop_token stop) {

@@ -25,12 +25,25 @@ namespace workbook::gil {
 ///   drop request and wait until the GIL is free, then take it. (CPython's
 ///   waiter first waits one switch interval, 5 ms by default, before it sets
 ///   the request; here the interval is zero, so that the tests need no clock.)
-///   The drop request stays set as long as any thread is waiting.
+///   The drop request stays set as long as any thread is waiting: when a
+///   thread takes the GIL, the request is set if another thread still
+///   waits and cleared if none does. (CPython clears it on every take and
+///   each remaining waiter sets it again after its own switch interval; with
+///   an interval of zero that is at once, which is this rule.)
+///   `acquire()` by the thread that already holds the GIL is an error: it
+///   throws std::logic_error (the GIL is not reentrant, and waiting for
+///   itself would never end).
 /// - `check()`, called by the holder: if no drop is requested, return at
 ///   once. Otherwise give up the GIL, wait until **another thread has taken
 ///   it** (forced switching: the dropper must not simply win the race for the
-///   lock it just dropped), then acquire it again as a waiter would.
+///   lock it just dropped), then acquire it again **as a waiter would**:
+///   counted among the waiters, with the drop request set, so that the new
+///   holder hands the GIL back at its next `check()`.
 /// - `release()`: give up the GIL and wake the waiters.
+/// - `switches()` counts every time a thread took the GIL: each `acquire()`,
+///   and each re-take at the end of a `check()` that handed over (so one
+///   handover and back is two). A `check()` that returns at once counts
+///   nothing.
 ///
 /// Guarantees the tests check: never two holders at once; a waiter that has
 /// set the drop request gets the GIL at the holder's next `check()`; no
@@ -39,7 +52,11 @@ namespace workbook::gil {
 ///
 /// @tparam Mutex the mutex type (the tests inject their own).
 /// @tparam ConditionVariable a condition variable usable with
-///         `std::unique_lock<Mutex>`; it may wake spuriously.
+///         `std::unique_lock<Mutex>`; it may wake spuriously. Use only
+///         `wait(lock)`, `wait(lock, predicate)`, `notify_one()` and
+///         `notify_all()`: the tests' condition variables offer those (the
+///         predicate overload loops as std::condition_variable's does), and
+///         no timed wait.
 template <class Mutex = std::mutex, class ConditionVariable = std::condition_variable> class Gil {
 public:
   /// A free GIL: nobody holds it, no drop is requested.
@@ -49,6 +66,7 @@ public:
 
   /// Takes the GIL, waiting (with the drop request set) while another thread
   /// holds it.
+  /// @throws std::logic_error if the calling thread already holds the GIL.
   void acquire() { throw workbook::not_implemented(__FILE__, "Exercise: gil"); }
 
   /// Gives the GIL up and wakes the waiters.
@@ -68,7 +86,7 @@ public:
     throw workbook::not_implemented(__FILE__, "Exercise: gil");
   }
 
-  /// How many times a thread has taken the GIL so far.
+  /// How many times a thread has taken the GIL so far (see `switches()` above).
   [[nodiscard]] std::size_t switches() const { throw workbook::not_implemented(__FILE__, "Exercise: gil"); }
 };
 

@@ -7,6 +7,7 @@
 
 #include <workbook/not_implemented.hpp>
 
+#include <atomic>
 #include <cstddef>
 #include <span>
 #include <stdexcept>
@@ -26,11 +27,18 @@ namespace workbook::gil {
 /// thread is joined, and then the first exception thrown is rethrown to the
 /// caller. Nothing runs after parallel_for_each returns or throws.
 ///
+/// The atomics the threads share (the chunk cursor, a "failed" flag) are
+/// `Atomic<...>` objects: `std::atomic` unless the caller names another
+/// type with the same members, as the tests do with one that makes two
+/// threads meet at the cursor (the interleaving that hands one chunk to two
+/// threads when the cursor is advanced by a `load` and a separate `store`).
+///
+/// @tparam Atomic the atomic class template (`std::atomic` by default).
 /// @tparam T the element type; `function` receives a `T&` and may modify it.
 /// @tparam Function callable as `function(T&)`; it is called from several
 ///         threads at once and must be safe to call so.
 /// @throws std::invalid_argument if `threads` or `chunk_size` is 0.
-template <class T, class Function>
+template <template <class> class Atomic = std::atomic, class T, class Function>
 void parallel_for_each([[maybe_unused]] std::span<T> items, [[maybe_unused]] std::size_t threads,
                        [[maybe_unused]] std::size_t chunk_size, [[maybe_unused]] Function function) {
   throw workbook::not_implemented(__FILE__, "Exercise: parallel_for_each");

@@ -27,6 +27,11 @@ namespace workbook::threads {
 ///
 /// If a tick throws, the worker ends and `stop()` rethrows that exception
 /// (once). The destructor requests a stop and joins; it never throws.
+///
+/// The wait between ticks is the one the chapter shows:
+/// `std::condition_variable_any::wait_for(lock, stop_token, period, predicate)`
+/// returns at once when a stop is requested, even one requested before it
+/// began to wait.
 class PeriodicWorker {
 public:
   using Duration = std::chrono::steady_clock::duration;
@@ -40,8 +45,9 @@ public:
   PeriodicWorker& operator=(const PeriodicWorker&) = delete;
   ~PeriodicWorker() = default; // think about what destroying your members does, and in what order
 
-  /// Asks the worker to stop and returns at once.
-  void request_stop() noexcept {}
+  /// Asks the worker to stop and returns at once. It never throws: once it
+  /// is yours, declare it `noexcept` (the tests check that it is).
+  void request_stop() { throw workbook::not_implemented(__FILE__, "Exercise: periodic_worker"); }
 
   /// Asks the worker to stop, waits until it has ended, and rethrows the
   /// exception a tick threw, if one did (only the first call rethrows it).

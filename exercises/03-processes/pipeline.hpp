@@ -45,6 +45,11 @@ struct PipelineResult {
 /// producer's standard output connected to the consumer's standard input by
 /// a pipe; captures the consumer's standard output; waits for both.
 /// Standard error and the producer's standard input are inherited.
+/// Both programs start with SIGPIPE at its default action and unblocked,
+/// whatever the calling thread did with it (ignored signals and the signal
+/// mask survive fork and exec; `POSIX_SPAWN_SETSIGDEF` and
+/// `POSIX_SPAWN_SETSIGMASK` reset them), so that a producer whose consumer
+/// has quit ends by SIGPIPE, as it would in a shell.
 ///
 /// The consumer sees end-of-file only when **every** write end of the pipe
 /// is closed: the producer's (when it exits) and any copy in this process

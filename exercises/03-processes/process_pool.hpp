@@ -47,10 +47,24 @@ struct TaskResult {
 /// are workers, and returns the results **in input order**. If `work`
 /// throws in a worker, that task's result holds the exception's message. If
 /// a worker **dies** during a task (a signal, or an exit), that task fails
-/// with a message saying how (e.g. "worker killed by signal 11
-/// (Segmentation fault)"), a new worker is forked in its place, and every
-/// other task still completes. (Python's pool, by contrast, is broken for
-/// good by one dead worker.)
+/// with the error "worker " followed by `ChildStatus::describe()` of its
+/// wait status (workbook/child_status.hpp: "worker killed by signal 11
+/// (Segmentation fault)", "worker exited with code 3"), a new worker is
+/// forked in its place, and every other task still completes. (Python's
+/// pool, by contrast, is broken for good by one dead worker: the parent's
+/// futures fail with BrokenProcessPool.) The dead worker is reaped and its
+/// two pipe ends are closed when it is replaced, not at shutdown: the pool
+/// holds two descriptors per worker however many have died. A worker that
+/// died while idle (between two maps) is found at the latest when map
+/// hands it a task: that task fails the same way and the worker is
+/// replaced (a pool that notices the death earlier may replace it before
+/// handing it anything).
+///
+/// Writing a task to a worker that has died raises SIGPIPE, which would end
+/// the caller: block it around your writes (and drain the one a failed
+/// write leaves pending before you unblock it). Workers, replacements
+/// included, start with the signal mask the pool was created with, not
+/// with SIGPIPE blocked.
 ///
 /// `shutdown()` closes the request pipes and reaps every worker; the
 /// destructor calls it. Afterwards no child is left unreaped and no

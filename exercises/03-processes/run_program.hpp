@@ -58,6 +58,15 @@ struct Completed {
 /// blocked writing the other, or writing all the input before reading
 /// anything, waits for ever. A program that exits without reading all its
 /// input is not an error (and must not kill the caller with `SIGPIPE`).
+/// Write the input through your end of the pipe made non-blocking
+/// (`O_NONBLOCK` on the write end only: the program's standard input stays
+/// blocking), and let `poll` say when it can take more.
+///
+/// The program starts with SIGPIPE at its default action and unblocked,
+/// whatever the calling thread did with it: ignored signals and the signal
+/// mask survive fork and exec, so ask `posix_spawn` for it
+/// (`POSIX_SPAWN_SETSIGDEF`, `POSIX_SPAWN_SETSIGMASK`), and block SIGPIPE
+/// for your own writes only after the program has started.
 ///
 /// No descriptor is leaked and the child is reaped before this returns.
 ///

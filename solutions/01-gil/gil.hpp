@@ -21,6 +21,9 @@ public:
 
   void acquire() {
     std::unique_lock lock(mutex_);
+    if (holder_ == std::this_thread::get_id()) {
+      throw std::logic_error("Gil::acquire: the calling thread already holds the GIL");
+    }
     take(lock);
   }
 

@@ -14,14 +14,14 @@
 namespace workbook::gil {
 
 /// Calls `function(item)` once for every element of `items` (see the exercise).
-template <class T, class Function>
+template <template <class> class Atomic = std::atomic, class T, class Function>
 void parallel_for_each(std::span<T> items, std::size_t threads, std::size_t chunk_size, Function function) {
   if (threads == 0 || chunk_size == 0) {
     throw std::invalid_argument("parallel_for_each: threads and chunk_size must be at least 1");
   }
   const std::size_t chunks = (items.size() + chunk_size - 1) / chunk_size;
-  std::atomic<std::size_t> next_chunk{0};
-  std::atomic<bool> failed{false};
+  Atomic<std::size_t> next_chunk{0};
+  Atomic<bool> failed{false};
   std::exception_ptr first_error;
   std::mutex error_mutex;
 

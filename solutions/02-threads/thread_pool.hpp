@@ -38,9 +38,19 @@ public:
 /// have been joined; without, it returns at once and the destructor joins.
 /// The destructor is `shutdown(true)`, like leaving Python's `with` block.
 ///
+/// `shutdown` may be called from several threads at once, and from a task
+/// (a worker never joins itself); every call returns only as described.
+/// `size()` is the number of workers the pool was created with, also after
+/// shutdown.
+///
 /// `ConditionVariable` is what the workers wait on: the hidden tests
 /// substitute an instrumented one (the interface of
-/// `std::condition_variable_any`; waits take a `std::unique_lock<std::mutex>`).
+/// `std::condition_variable_any`; waits take a `std::unique_lock<std::mutex>`;
+/// it may wake a worker spuriously). Change the queue and the shut-down flag
+/// under the mutex; then notify, with the mutex held or just after releasing
+/// it: both are correct (the instrumented type's "woken thread runs first"
+/// mode, used for other exercises, punishes only a notify sent before the
+/// state change).
 template <class ConditionVariable = std::condition_variable> class ThreadPool {
 public:
   /// Starts `threads` workers.

@@ -43,6 +43,11 @@ struct PipelineResult {
 /// producer's standard output connected to the consumer's standard input by
 /// a pipe; captures the consumer's standard output; waits for both.
 /// Standard error and the producer's standard input are inherited.
+/// Both programs start with SIGPIPE at its default action and unblocked,
+/// whatever the calling thread did with it (ignored signals and the signal
+/// mask survive fork and exec; `POSIX_SPAWN_SETSIGDEF` and
+/// `POSIX_SPAWN_SETSIGMASK` reset them), so that a producer whose consumer
+/// has quit ends by SIGPIPE, as it would in a shell.
 ///
 /// The consumer sees end-of-file only when **every** write end of the pipe
 /// is closed: the producer's (when it exits) and any copy in this process
@@ -77,8 +82,25 @@ inline PipelineResult pipeline(const std::vector<std::string>& producer,
       arguments.push_back(const_cast<char*>(argument.c_str())); // posix_spawn's signature; not modified
     }
     arguments.push_back(nullptr);
-    const int error = ::posix_spawnp(&pid, argv[0].c_str(), &actions, nullptr, arguments.data(), environ);
+    // A child inherits ignored signals and the signal mask through fork and
+    // exec: a caller that ignores or blocks SIGPIPE would make the program
+    // immune to it (`yes | head` would never end by SIGPIPE). Start it with
+    // SIGPIPE at its default action and unblocked.
+    posix_spawnattr_t attributes;
+    ::posix_spawnattr_init(&attributes);
+    sigset_t default_signals;
+    ::sigemptyset(&default_signals);
+    ::sigaddset(&default_signals, SIGPIPE);
+    ::posix_spawnattr_setsigdefault(&attributes, &default_signals);
+    sigset_t child_mask;
+    ::pthread_sigmask(SIG_BLOCK, nullptr, &child_mask); // the caller's mask, less SIGPIPE
+    ::sigdelset(&child_mask, SIGPIPE);
+    ::posix_spawnattr_setsigmask(&attributes, &child_mask);
+    ::posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+
+    const int error = ::posix_spawnp(&pid, argv[0].c_str(), &actions, &attributes, arguments.data(), environ);
     ::posix_spawn_file_actions_destroy(&actions);
+    ::posix_spawnattr_destroy(&attributes);
     return error;
   };
   const auto reap = [](pid_t pid) {

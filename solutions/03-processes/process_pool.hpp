@@ -45,10 +45,24 @@ struct TaskResult {
 /// are workers, and returns the results **in input order**. If `work`
 /// throws in a worker, that task's result holds the exception's message. If
 /// a worker **dies** during a task (a signal, or an exit), that task fails
-/// with a message saying how (e.g. "worker killed by signal 11
-/// (Segmentation fault)"), a new worker is forked in its place, and every
-/// other task still completes. (Python's pool, by contrast, is broken for
-/// good by one dead worker.)
+/// with the error "worker " followed by `ChildStatus::describe()` of its
+/// wait status (workbook/child_status.hpp: "worker killed by signal 11
+/// (Segmentation fault)", "worker exited with code 3"), a new worker is
+/// forked in its place, and every other task still completes. (Python's
+/// pool, by contrast, is broken for good by one dead worker: the parent's
+/// futures fail with BrokenProcessPool.) The dead worker is reaped and its
+/// two pipe ends are closed when it is replaced, not at shutdown: the pool
+/// holds two descriptors per worker however many have died. A worker that
+/// died while idle (between two maps) is found at the latest when map
+/// hands it a task: that task fails the same way and the worker is
+/// replaced (a pool that notices the death earlier may replace it before
+/// handing it anything).
+///
+/// Writing a task to a worker that has died raises SIGPIPE, which would end
+/// the caller: block it around your writes (and drain the one a failed
+/// write leaves pending before you unblock it). Workers, replacements
+/// included, start with the signal mask the pool was created with, not
+/// with SIGPIPE blocked.
 ///
 /// `shutdown()` closes the request pipes and reaps every worker; the
 /// destructor calls it. Afterwards no child is left unreaped and no
@@ -63,6 +77,9 @@ public:
     if (workers == 0 || !work_) {
       throw std::invalid_argument("a process pool needs a worker function and at least one worker");
     }
+    // The workers start with the caller's signal mask, also the ones forked
+    // later inside map(), where SIGPIPE is blocked for the pool's own writes.
+    ::pthread_sigmask(SIG_BLOCK, nullptr, &worker_mask_);
     workers_.resize(workers);
     try {
       for (auto& worker : workers_) {
@@ -178,8 +195,13 @@ private:
       ::pthread_sigmask(SIG_BLOCK, &sigpipe, &previous);
     }
     ~BlockSigpipe() {
-      const timespec no_wait{0, 0};
-      while (::sigtimedwait(&sigpipe, nullptr, &no_wait) > 0) {
+      if (::sigismember(&previous, SIGPIPE) == 0) {
+        // Discard the SIGPIPE a failed write left pending, which would
+        // otherwise be delivered the moment it is unblocked; a caller that
+        // had it blocked already keeps whatever is pending.
+        const timespec no_wait{0, 0};
+        while (::sigtimedwait(&sigpipe, nullptr, &no_wait) > 0) {
+        }
       }
       ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     }
@@ -206,6 +228,7 @@ private:
       throw std::system_error(error, std::generic_category(), "fork");
     }
     if (pid == 0) {
+      ::pthread_sigmask(SIG_SETMASK, &worker_mask_, nullptr); // not map()'s SIGPIPE block
       // The child: keep only its own two ends. A copy of another worker's
       // request pipe would keep that worker from seeing end of file at
       // shutdown until this one has exited too.
@@ -323,6 +346,7 @@ private:
   }
 
   Work work_;
+  sigset_t worker_mask_{};
   std::vector<Worker> workers_;
   bool shut_down_ = false;
 };

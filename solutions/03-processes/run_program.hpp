@@ -56,6 +56,15 @@ struct Completed {
 /// blocked writing the other, or writing all the input before reading
 /// anything, waits for ever. A program that exits without reading all its
 /// input is not an error (and must not kill the caller with `SIGPIPE`).
+/// Write the input through your end of the pipe made non-blocking
+/// (`O_NONBLOCK` on the write end only: the program's standard input stays
+/// blocking), and let `poll` say when it can take more.
+///
+/// The program starts with SIGPIPE at its default action and unblocked,
+/// whatever the calling thread did with it: ignored signals and the signal
+/// mask survive fork and exec, so ask `posix_spawn` for it
+/// (`POSIX_SPAWN_SETSIGDEF`, `POSIX_SPAWN_SETSIGMASK`), and block SIGPIPE
+/// for your own writes only after the program has started.
 ///
 /// No descriptor is leaked and the child is reaped before this returns.
 ///
@@ -110,9 +119,28 @@ inline Completed run_program(const std::vector<std::string>& argv, std::string_v
     arguments.push_back(const_cast<char*>(argument.c_str())); // posix_spawn's signature; not modified
   }
   arguments.push_back(nullptr);
+  // [spawn-signals]
+  // A child inherits ignored signals and the signal mask through fork and
+  // exec: a caller that ignores or blocks SIGPIPE would make the program
+  // immune to it (`yes | head` would never end by SIGPIPE). Start it with
+  // SIGPIPE at its default action and unblocked.
+  posix_spawnattr_t attributes;
+  ::posix_spawnattr_init(&attributes);
+  sigset_t default_signals;
+  ::sigemptyset(&default_signals);
+  ::sigaddset(&default_signals, SIGPIPE);
+  ::posix_spawnattr_setsigdefault(&attributes, &default_signals);
+  sigset_t child_mask;
+  ::pthread_sigmask(SIG_BLOCK, nullptr, &child_mask); // the caller's mask, less SIGPIPE
+  ::sigdelset(&child_mask, SIGPIPE);
+  ::posix_spawnattr_setsigmask(&attributes, &child_mask);
+  ::posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  // [spawn-signals]
   pid_t child = -1;
-  const int spawned = ::posix_spawnp(&child, argv[0].c_str(), &actions, nullptr, arguments.data(), environ);
+  const int spawned =
+      ::posix_spawnp(&child, argv[0].c_str(), &actions, &attributes, arguments.data(), environ);
   ::posix_spawn_file_actions_destroy(&actions);
+  ::posix_spawnattr_destroy(&attributes);
   if (spawned != 0) {
     throw spawn_error(spawned, argv[0]);
   }
@@ -122,13 +150,16 @@ inline Completed run_program(const std::vector<std::string>& argv, std::string_v
   ::fcntl(to_child.write, F_SETFL, O_NONBLOCK);
 
   // Writing to a pipe whose reader has gone raises SIGPIPE, which would end
-  // this whole process. Block it on this thread, and discard the one a
-  // failed write leaves pending, so the write just fails with EPIPE.
+  // this whole process. Block it on this thread (after the spawn, so the
+  // child does not inherit the block), and discard the one a failed write
+  // leaves pending, so the write just fails with EPIPE.
+  // [block-sigpipe]
   sigset_t sigpipe;
   sigset_t previous;
   ::sigemptyset(&sigpipe);
   ::sigaddset(&sigpipe, SIGPIPE);
   ::pthread_sigmask(SIG_BLOCK, &sigpipe, &previous);
+  // [block-sigpipe]
 
   Completed result;
   std::size_t written = 0;
@@ -167,10 +198,14 @@ inline Completed run_program(const std::vector<std::string>& argv, std::string_v
       }
     }
   }
-  const timespec no_wait{0, 0};
-  while (::sigtimedwait(&sigpipe, nullptr, &no_wait) > 0) { // drop a pending SIGPIPE
+  // [drain-sigpipe]
+  if (::sigismember(&previous, SIGPIPE) == 0) { // a caller that blocked it keeps what is pending
+    const timespec no_wait{0, 0};
+    while (::sigtimedwait(&sigpipe, nullptr, &no_wait) > 0) { // drop the SIGPIPE our write raised
+    }
   }
   ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  // [drain-sigpipe]
 
   int status = 0;
   while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {

@@ -1,8 +1,10 @@
 // Hidden tests for exercises/01-gil/gil.hpp.
 #include "gil.hpp"
 #include "catch.hpp"
+#include "instrumented_cv.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <latch>
@@ -257,4 +259,80 @@ TEST_CASE("a busy holder cannot starve the waiting threads", "[gil]") {
                             << turns_taken.load() << " of " << 2 * kTurns << " turns");
   CHECK(turns_taken.load() == 2 * kTurns);
   CHECK(checks_with_request < kIgnoredRequests);
+}
+
+TEST_CASE("acquire by the thread that holds the GIL throws std::logic_error", "[gil]") {
+  Gil<> gil;
+  gil.acquire();
+  CHECK_THROWS_AS(gil.acquire(), std::logic_error);
+  CHECK(gil.holder() == std::this_thread::get_id());
+  CHECK(gil.switches() == 1);
+  gil.release();
+  CHECK_FALSE(gil.drop_requested());
+}
+
+TEST_CASE("the thread that handed over in check waits as a waiter and gets the GIL back", "[gil]") {
+  // After the handover the new holder must see a drop request: the thread
+  // that dropped the GIL in check() waits for it again like any waiter. One
+  // that waits without asking leaves the new holder running for ever with
+  // nobody asking it to stop. The five-second wait is a backstop for a
+  // request that never comes, not a measurement.
+  Gil<> gil;
+  gil.acquire();
+  std::atomic<bool> asked_back{false};
+  std::atomic<bool> handed_back{false};
+  std::thread other([&] {
+    gil.acquire();
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!gil.drop_requested() && std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::yield();
+    }
+    asked_back = gil.drop_requested();
+    gil.check(); // hands the GIL back to the thread waiting in check()
+    handed_back = true;
+    gil.release();
+  });
+  wait_until([&] { return gil.drop_requested(); });
+  gil.check();
+  // check() returned: we hold the GIL again, and the other thread, which is
+  // waiting inside its own check(), has not returned from it.
+  CHECK(gil.holder() == std::this_thread::get_id());
+  CHECK_FALSE(handed_back.load());
+  INFO("while the other thread held the GIL after the handover, drop_requested() "
+       << (asked_back.load() ? "became true" : "stayed false: the thread in check() waited without asking"));
+  CHECK(asked_back.load());
+  CHECK(gil.switches() == 3); // us, the other thread, us again
+  gil.release();
+  other.join();
+  CHECK(handed_back.load());
+  CHECK(gil.switches() == 4);
+}
+
+TEST_CASE("the drop request stays set while a thread still waits and is cleared when none does", "[gil]") {
+  // Two waiters block while we hold the GIL; we release. The first to take
+  // it must still see the request (the second waits); the second must not
+  // (nobody is left waiting). A GIL that clears the request on every take,
+  // or never clears it, gets one of them wrong.
+  using workbook::testing::InstrumentedConditionVariable;
+  using workbook::testing::WaitStats;
+  WaitStats::reset();
+  Gil<std::mutex, InstrumentedConditionVariable> gil;
+  gil.acquire();
+  std::vector<int> seen; // guarded by the GIL itself: written only by its holder
+  std::vector<std::jthread> waiters;
+  for (int w = 0; w < 2; ++w) {
+    waiters.emplace_back([&] {
+      gil.acquire();
+      seen.push_back(gil.drop_requested() ? 1 : 0);
+      gil.release();
+    });
+  }
+  WaitStats::wait_until_blocked(2); // both are waiting for the GIL
+  CHECK(gil.drop_requested());
+  gil.release();
+  waiters.clear(); // join
+  INFO("drop_requested() seen by the first and the second taker (1 = set)");
+  CHECK(seen == std::vector<int>{1, 0});
+  CHECK_FALSE(gil.drop_requested());
+  CHECK(gil.switches() == 3);
 }

@@ -2,16 +2,20 @@
 #include "parallel_for_each.hpp"
 #include "catch.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <future>
 #include <mutex>
 #include <numeric>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 using workbook::gil::parallel_for_each;
@@ -25,6 +29,176 @@ bool wait_for_condition(std::mutex& mutex, std::condition_variable& changed, Pre
   std::unique_lock lock(mutex);
   return changed.wait_for(lock, std::chrono::seconds(5), ready);
 }
+
+// An atomic that makes two threads meet at it. The first thread to read it
+// (a `load` or a read-modify-write) of an integral value (not a bool flag)
+// waits, right after that operation, until another thread operates on the
+// same atomic; then both go on. A cursor advanced by one read-modify-write
+// (`fetch_add`, `++`, a compare-exchange loop) hands out distinct chunks
+// whatever the interleaving; a cursor advanced by a `load` and a separate
+// `store` is loaded twice before either store, and a `fetch_add` followed
+// by a separate `load` of the result is advanced twice before either load:
+// both threads take the same chunk. The five-second wait is a backstop for
+// an atomic that no second thread ever touches, not a measurement.
+template <class T> class MeetingAtomic {
+public:
+  MeetingAtomic() noexcept = default;
+  constexpr MeetingAtomic(T value) noexcept : value_(value) {} // NOLINT: converting, like std::atomic
+  MeetingAtomic(const MeetingAtomic&) = delete;
+  MeetingAtomic& operator=(const MeetingAtomic&) = delete;
+
+  T load(std::memory_order order = std::memory_order_seq_cst) const noexcept {
+    const T value = value_.load(order);
+    arrive(true);
+    return value;
+  }
+  operator T() const noexcept { return load(); } // NOLINT: implicit, like std::atomic
+  void store(T value, std::memory_order order = std::memory_order_seq_cst) noexcept {
+    value_.store(value, order);
+    arrive(false);
+  }
+  T operator=(T value) noexcept {
+    store(value);
+    return value;
+  }
+  T exchange(T value, std::memory_order order = std::memory_order_seq_cst) noexcept {
+    return after(value_.exchange(value, order));
+  }
+  bool compare_exchange_weak(T& expected, T desired,
+                             std::memory_order order = std::memory_order_seq_cst) noexcept {
+    return after(value_.compare_exchange_weak(expected, desired, order));
+  }
+  bool compare_exchange_weak(T& expected, T desired, std::memory_order success,
+                             std::memory_order failure) noexcept {
+    return after(value_.compare_exchange_weak(expected, desired, success, failure));
+  }
+  bool compare_exchange_strong(T& expected, T desired,
+                               std::memory_order order = std::memory_order_seq_cst) noexcept {
+    return after(value_.compare_exchange_strong(expected, desired, order));
+  }
+  bool compare_exchange_strong(T& expected, T desired, std::memory_order success,
+                               std::memory_order failure) noexcept {
+    return after(value_.compare_exchange_strong(expected, desired, success, failure));
+  }
+  T fetch_add(T delta, std::memory_order order = std::memory_order_seq_cst) noexcept
+      requires(!std::is_same_v<T, bool>) {
+    return after(value_.fetch_add(delta, order));
+  }
+  T fetch_sub(T delta, std::memory_order order = std::memory_order_seq_cst) noexcept
+      requires(!std::is_same_v<T, bool>) {
+    return after(value_.fetch_sub(delta, order));
+  }
+  T operator++() noexcept requires(!std::is_same_v<T, bool>) { return fetch_add(1) + 1; }
+  T operator++(int) noexcept requires(!std::is_same_v<T, bool>) { return fetch_add(1); }
+  T operator--() noexcept requires(!std::is_same_v<T, bool>) { return fetch_sub(1) - 1; }
+  T operator--(int) noexcept requires(!std::is_same_v<T, bool>) { return fetch_sub(1); }
+  T operator+=(T delta) noexcept requires(!std::is_same_v<T, bool>) { return fetch_add(delta) + delta; }
+  T operator-=(T delta) noexcept requires(!std::is_same_v<T, bool>) { return fetch_sub(delta) - delta; }
+
+  /// Whether a first load met a second thread here (read after the threads are joined).
+  [[nodiscard]] bool met() const {
+    std::lock_guard lock(mutex_);
+    return met_;
+  }
+
+private:
+  template <class Result> Result after(Result result) const noexcept {
+    arrive(true);
+    return result;
+  }
+  void arrive(bool reads) const noexcept {
+    if constexpr (std::is_same_v<T, bool>) {
+      return; // flags are left alone: only the cursor's interleaving matters
+    } else {
+      std::unique_lock lock(mutex_);
+      if (!armed_) {
+        return;
+      }
+      const auto self = std::this_thread::get_id();
+      if (!first_loader_) {
+        if (reads) {
+          first_loader_ = self;
+          met_or_gave_up_.wait_for(lock, std::chrono::seconds(5), [&] { return met_; });
+          armed_ = false;
+        }
+        return;
+      }
+      if (self != *first_loader_) {
+        met_ = true;
+        armed_ = false;
+        met_or_gave_up_.notify_all();
+      }
+    }
+  }
+
+  std::atomic<T> value_{};
+  mutable std::mutex mutex_;
+  mutable std::condition_variable met_or_gave_up_;
+  mutable std::optional<std::thread::id> first_loader_;
+  mutable bool armed_ = true;
+  mutable bool met_ = false;
+};
+
+// The order in which the threads of one parallel_for_each call meet the
+// test: the first call on each of two threads waits for the other, one of
+// them (never the calling thread, whose end cannot be observed) throws, and
+// its thread's end is observable through a promise made ready at thread exit.
+struct ThrowScript {
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<std::thread::id> arrived; // the threads whose first call has begun
+  std::optional<std::thread::id> thrower;
+  bool thrown = false;
+  std::promise<void> thrower_exit;
+  std::shared_future<void> thrower_exited = thrower_exit.get_future().share();
+  std::thread::id caller = std::this_thread::get_id();
+  bool gave_up = false; // a backstop expired: something the test waited for never happened
+
+  // Called at the start of every call of `function`; returns whether this
+  // call is the one that must throw.
+  bool first_call_meets_the_other_thread() {
+    std::unique_lock lock(mutex);
+    const auto self = std::this_thread::get_id();
+    if (std::find(arrived.begin(), arrived.end(), self) != arrived.end()) {
+      return false;
+    }
+    arrived.push_back(self);
+    changed.notify_all();
+    if (!changed.wait_for(lock, std::chrono::seconds(5), [&] { return arrived.size() >= 2; })) {
+      gave_up = true;
+      return false;
+    }
+    if (!thrower && self != caller) {
+      thrower = self;
+      thrower_exit.set_value_at_thread_exit(); // ready once this thread has ended
+      return true;
+    }
+    return false;
+  }
+  void mark_thrown() {
+    std::lock_guard lock(mutex);
+    thrown = true;
+    changed.notify_all();
+  }
+  void wait_until_thrown() {
+    std::unique_lock lock(mutex);
+    if (!changed.wait_for(lock, std::chrono::seconds(5), [&] { return thrown; })) {
+      gave_up = true;
+    }
+  }
+  bool has_thrown() {
+    std::lock_guard lock(mutex);
+    return thrown;
+  }
+  // A correct parallel_for_each records the failure before the throwing
+  // thread ends; after that, no thread may start another chunk.
+  void wait_until_thrower_has_ended() {
+    if (thrower_exited.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
+      std::lock_guard lock(mutex);
+      gave_up = true;
+    }
+  }
+};
 
 } // namespace
 
@@ -167,4 +341,108 @@ TEST_CASE("every thread throwing still ends with one exception and no crash", "[
   std::vector<int> items(64);
   CHECK_THROWS_AS(parallel_for_each(std::span<int>(items), 8, 1, [](int&) { throw std::logic_error("all"); }),
                   std::logic_error);
+}
+
+TEST_CASE("no thread starts a new chunk once another thread has thrown", "[parallel_for_each]") {
+  // Two threads, one element per chunk. Each thread's first call waits for
+  // the other's, so both are busy; then one throws. The other finishes its
+  // element only after the throw, and every element it starts after that
+  // waits until the throwing thread has ended, by which time the failure is
+  // recorded: a thread that honours it starts at most that one chunk, a
+  // thread that only its own failure stops goes through the rest.
+  std::vector<int> items(12);
+  std::iota(items.begin(), items.end(), 0);
+  ThrowScript script;
+  std::atomic<int> started_after_throw{0};
+  std::string message;
+  try {
+    parallel_for_each(std::span<int>(items), 2, 1, [&](int&) {
+      if (script.first_call_meets_the_other_thread()) {
+        script.mark_thrown();
+        throw std::runtime_error("the thrower");
+      }
+      if (script.has_thrown()) {
+        ++started_after_throw;
+        script.wait_until_thrower_has_ended();
+        return;
+      }
+      script.wait_until_thrown(); // the other thread's first element ends after the throw
+    });
+  } catch (const std::runtime_error& error) {
+    message = error.what();
+  }
+  REQUIRE_FALSE(script.gave_up); // the two threads never met, or the throwing thread never ended
+  INFO(started_after_throw.load() << " chunks were started after the throw, while the failure was "
+                                  << "already recorded: the other threads must stop taking chunks too");
+  CHECK(started_after_throw.load() <= 1);
+  CHECK(message == "the thrower");
+}
+
+TEST_CASE("when two threads throw the first exception thrown reaches the caller", "[parallel_for_each]") {
+  // The second exception is thrown only after the first thread has ended,
+  // so its exception was recorded first: a solution that keeps the last one
+  // reports the wrong error.
+  std::vector<int> items(8);
+  ThrowScript script;
+  std::string message;
+  try {
+    parallel_for_each(std::span<int>(items), 2, 1, [&](int&) {
+      if (script.first_call_meets_the_other_thread()) {
+        script.mark_thrown();
+        throw std::runtime_error("first");
+      }
+      script.wait_until_thrown();
+      script.wait_until_thrower_has_ended();
+      throw std::runtime_error("second");
+    });
+  } catch (const std::runtime_error& error) {
+    message = error.what();
+  }
+  REQUIRE_FALSE(script.gave_up);
+  CHECK(message == "first");
+}
+
+TEST_CASE("a throw skips the rest of its chunk", "[parallel_for_each]") {
+  // One thread, chunks of four: element 5 throws in the chunk 4..7, so 6
+  // and 7 are skipped and no chunk after it starts.
+  std::vector<int> items(12);
+  std::iota(items.begin(), items.end(), 0);
+  std::vector<int> called;
+  CHECK_THROWS_AS(parallel_for_each(std::span<int>(items), 1, 4,
+                                    [&](int& item) {
+                                      called.push_back(item);
+                                      if (item == 5) {
+                                        throw std::out_of_range("five");
+                                      }
+                                    }),
+                  std::out_of_range);
+  CHECK(called == std::vector<int>{0, 1, 2, 3, 4, 5});
+}
+
+TEST_CASE("two threads arriving at the chunk cursor together never take the same chunk",
+          "[parallel_for_each]") {
+  // MeetingAtomic holds the first thread that loads the cursor until a
+  // second thread touches it: one read-modify-write per claim passes, a
+  // load followed by a separate store hands the same chunk to both.
+  for (std::size_t chunk : {1, 3}) {
+    std::vector<int> items(24);
+    std::iota(items.begin(), items.end(), 0);
+    std::vector<std::atomic<int>> visits(items.size());
+    parallel_for_each<MeetingAtomic>(std::span<int>(items), 2, chunk,
+                                     [&](int& item) { ++visits[static_cast<std::size_t>(item)]; });
+    std::string twice;
+    std::string never;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (visits[i].load() > 1) {
+        twice += " " + std::to_string(i);
+      }
+      if (visits[i].load() == 0) {
+        never += " " + std::to_string(i);
+      }
+    }
+    INFO("chunk size " << chunk << "; processed more than once:" << (twice.empty() ? " none" : twice)
+                       << "; never processed:" << (never.empty() ? " none" : never));
+    CHECK(twice.empty());
+    CHECK(never.empty());
+  }
 }

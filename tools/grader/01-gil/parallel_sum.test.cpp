@@ -127,6 +127,62 @@ struct Fragile {
   }
 };
 
+// A number whose `+` throws for a "bomb" (tag 1 or 2). Bomb 1 throws at
+// once; bomb 2 waits until bomb 1 has thrown, then throws too: the later
+// chunk's exception is thrown first in time.
+struct Bombs {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool first_thrown = false;
+  bool waited_too_long = false;
+};
+struct Bomb : std::runtime_error {
+  int chunk;
+  explicit Bomb(int thrown_by) : std::runtime_error("bomb"), chunk(thrown_by) {}
+};
+struct Armed {
+  int tag = 0; // 0: an ordinary 1; 1: throws at once; 2: throws after tag 1 has
+  Bombs* bombs = nullptr;
+  std::int64_t value = 0;
+
+  friend Armed operator+(const Armed& a, const Armed& b) {
+    const Armed& other = b.tag != 0 ? b : a;
+    if (other.tag == 1) {
+      {
+        std::lock_guard lock(other.bombs->mutex);
+        other.bombs->first_thrown = true;
+      }
+      other.bombs->changed.notify_all();
+      throw Bomb(1);
+    }
+    if (other.tag == 2) {
+      std::unique_lock lock(other.bombs->mutex);
+      if (!other.bombs->changed.wait_for(lock, std::chrono::seconds(5),
+                                         [&] { return other.bombs->first_thrown; })) {
+        other.bombs->waited_too_long = true;
+      }
+      throw Bomb(0);
+    }
+    return Armed{0, nullptr, a.value + b.value};
+  }
+};
+
+// A number that counts the calls of + with T{} on the left and an input
+// value on the right: each chunk's first step.
+std::atomic<int> calls_from_empty{0};
+struct Counted {
+  bool empty = true;  // T{}
+  bool input = false; // an element of the input, not a sum
+  std::int64_t value = 0;
+
+  friend Counted operator+(const Counted& a, const Counted& b) {
+    if (a.empty && b.input) {
+      ++calls_from_empty;
+    }
+    return Counted{false, false, a.value + b.value};
+  }
+};
+
 } // namespace
 
 TEST_CASE("sums exactly for every thread count from 1 to 17", "[parallel_sum]") {
@@ -222,4 +278,38 @@ TEST_CASE("an exception thrown by + reaches the caller", "[parallel_sum]") {
   }
   values[73].value = 1;
   CHECK(parallel_sum<Fragile>(values, 4).value == 100);
+}
+
+TEST_CASE("every chunk calls + starting from T{}", "[parallel_sum]") {
+  // Six values on three threads: three chunks of two. Each chunk's first
+  // + has T{} on the left and an input value on the right; a chunk that
+  // starts from its own first value never makes that call.
+  calls_from_empty = 0;
+  std::vector<Counted> values(6, Counted{false, true, 1});
+  const Counted sum = parallel_sum<Counted>(values, 3);
+  CHECK(sum.value == 6);
+  INFO("calls of T{} + value: one per chunk expected");
+  CHECK(calls_from_empty.load() == 3);
+}
+
+TEST_CASE("when several chunks throw the first chunk's exception reaches the caller", "[parallel_sum]") {
+  // Chunk 0's + throws only after chunk 1's has thrown: the caller must
+  // still get chunk 0's exception, the first in input order.
+  for (std::size_t threads : {2, 3}) {
+    Bombs bombs;
+    std::vector<Armed> values{Armed{0, nullptr, 1}, Armed{2, &bombs, 1}, Armed{1, &bombs, 1}};
+    if (threads == 2) {
+      values = {Armed{2, &bombs, 1}, Armed{0, nullptr, 1}, Armed{1, &bombs, 1}, Armed{0, nullptr, 1}};
+    }
+    int winner = -1;
+    try {
+      parallel_sum<Armed>(values, threads);
+    } catch (const Bomb& bomb) {
+      winner = bomb.chunk;
+    }
+    INFO("threads = " << threads << "; the exception that arrived: " << winner
+                      << " (0: the earlier chunk's, 1: the later chunk's, -1: none)");
+    CHECK_FALSE(bombs.waited_too_long);
+    CHECK(winner == 0);
+  }
 }

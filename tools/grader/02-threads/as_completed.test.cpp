@@ -1,11 +1,19 @@
 // Hidden tests for the as_completed exercise. The tasks finish in an order
 // the test chooses, by opening one gate at a time; nothing sleeps.
 #include "as_completed.hpp"
+#include "thread_states.hpp"
 
 #include <catch.hpp>
 
+#include <fcntl.h>
+#include <pthread.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <cstdlib>
 #include <functional>
 #include <future>
 #include <memory>
@@ -14,6 +22,8 @@
 #include <thread>
 #include <vector>
 
+using workbook::testing::blocked_in;
+using workbook::testing::BlockedIn;
 using workbook::threads::AsCompleted;
 
 namespace {
@@ -35,6 +45,60 @@ bool ready(const std::future<int>& future) {
 
 struct TaskError : std::runtime_error {
   using std::runtime_error::runtime_error;
+};
+
+// The destructor's thread, and whether the destructor has returned; for a
+// worker's end-of-thread check (thread_local destructors run on the worker
+// as it ends, so they cannot see the test case's locals).
+std::atomic<pid_t> destroying_thread{0};
+std::atomic<bool> destructor_returned{false};
+std::atomic<int> workers_outlived_destructor{0};
+std::atomic<int> workers_never_joined{0};
+std::atomic<int> workers_ended{0};
+std::atomic<bool> first_task_outlived_destructor{false};
+
+// A worker that has outlived the destructor runs on memory the destructor
+// freed: it reports (the test case waits for the report) and then parks
+// here for good instead of going on into that memory; the process's exit
+// ends it.
+[[noreturn]] void park_for_good() {
+  for (;;) {
+    ::pause();
+  }
+}
+
+// Armed on a worker thread by a task; as the worker ends, waits until the
+// destructor is joining it (a correct destructor) or has returned (one that
+// detached it). The five-second wait is a backstop for neither, not a
+// measurement.
+struct EndOfWorker {
+  ~EndOfWorker() {
+    check();
+    ++workers_ended;
+  }
+  static void check() {
+    const auto self = reinterpret_cast<std::uintptr_t>(reinterpret_cast<void*>(::pthread_self()));
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    for (;;) {
+      if (destructor_returned.load()) {
+        ++workers_outlived_destructor; // the destructor returned while this thread still ran
+        ++workers_ended;
+        park_for_good();
+      }
+      const pid_t destroyer = destroying_thread.load();
+      if (destroyer != 0) {
+        const BlockedIn now = blocked_in(destroyer);
+        if (now.call == SYS_futex && now.first_argument >= self && now.first_argument < self + 4096) {
+          return; // the destructor waits in a join of this very thread
+        }
+      }
+      if (std::chrono::steady_clock::now() > give_up) {
+        ++workers_never_joined;
+        return;
+      }
+      std::this_thread::yield();
+    }
+  }
 };
 
 } // namespace
@@ -170,4 +234,67 @@ TEST_CASE("move-only results are handed over", "[as_completed]") {
   REQUIRE(next.has_value());
   CHECK(*next->second.get() == "only");
   CHECK_FALSE(completed.next().has_value());
+}
+
+TEST_CASE("the destructor joins its threads and runs every task before it returns", "[as_completed]") {
+  // One thread. The first task waits until the destructor has begun and is
+  // blocked (waiting for the tasks or joining the thread) or has returned,
+  // so the other tasks can only start while it is being destroyed, and
+  // nobody ever calls next(). As the worker thread ends, it waits until the
+  // destructor joins it: a destructor that detached its threads returns
+  // first, and the worker sees that it has outlived it.
+  destroying_thread = 0;
+  destructor_returned = false;
+  workers_outlived_destructor = 0;
+  workers_never_joined = 0;
+  workers_ended = 0;
+  std::atomic<int> ran{0};
+  std::atomic<bool> destructor_began{false};
+  first_task_outlived_destructor = false;
+  std::vector<std::function<int()>> tasks;
+  tasks.emplace_back([&] {
+    thread_local EndOfWorker end_of_worker; // checks, as this thread ends, who waits for it
+    static_cast<void>(end_of_worker);
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    for (;;) {
+      if (destructor_returned.load()) {
+        first_task_outlived_destructor = true;
+        park_for_good();
+      }
+      if (destructor_began.load() && blocked_in(destroying_thread.load()).call == SYS_futex) {
+        break; // the destructor waits (for this task or for this thread)
+      }
+      if (std::chrono::steady_clock::now() > give_up) {
+        break; // a backstop: the check as the thread ends still decides
+      }
+      std::this_thread::yield();
+    }
+    return ++ran;
+  });
+  for (int i = 0; i < 3; ++i) {
+    tasks.emplace_back([&] { return ++ran; });
+  }
+  auto completed = std::make_unique<AsCompleted<int>>(std::move(tasks), 1);
+  std::thread destroyer([&] {
+    destroying_thread = static_cast<pid_t>(::gettid());
+    destructor_began = true;
+    completed.reset();
+    destructor_returned = true;
+  });
+  destroyer.join();
+  // A joined worker has ended by now. A detached one may still be running
+  // (on memory the destructor freed): wait, as a backstop, for its verdict.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (workers_ended.load() == 0 && !first_task_outlived_destructor.load() &&
+         std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::yield();
+  }
+  INFO("a destructor that detaches its threads returns while they still run");
+  REQUIRE_FALSE(first_task_outlived_destructor.load());
+  REQUIRE(workers_ended.load() == 1); // else the worker thread never ended
+  CHECK(workers_outlived_destructor.load() == 0);
+  INFO("the destructor neither returned nor joined the worker within 5 s");
+  CHECK(workers_never_joined.load() == 0);
+  INFO("tasks that ran before the destructor returned, of 4");
+  CHECK(ran.load() == 4);
 }

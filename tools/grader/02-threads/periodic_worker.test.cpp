@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <type_traits>
 
 using workbook::threads::PeriodicWorker;
 using namespace std::chrono_literals;
@@ -77,7 +78,9 @@ TEST_CASE("a stop requested during a tick ends the worker when that tick returns
     gate.wait();
   });
   spin_until([&] { return in_tick.load(); });
-  worker.request_stop(); // while the tick runs: the worker must not then wait an hour
+  static_assert(std::is_same_v<decltype(worker.request_stop()), void>);
+  CHECK(noexcept(worker.request_stop())); // it never throws, and says so
+  worker.request_stop();                  // while the tick runs: the worker must not then wait an hour
   opener.set_value();
   worker.stop();
   CHECK(ticks.load() == 1);

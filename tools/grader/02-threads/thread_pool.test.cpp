@@ -2,6 +2,10 @@
 // latches (a pool with too few workers never gets past one: the watchdog
 // names it) and bounded with peak counters; nothing sleeps.
 #include "thread_pool.hpp"
+#include "thread_states.hpp"
+
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <instrumented_cv.hpp>
 
@@ -9,6 +13,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <future>
 #include <latch>
 #include <memory>
@@ -298,4 +303,54 @@ TEST_CASE("a worker woken spuriously goes back to waiting", "[thread_pool]") {
   second.get();
   pool.shutdown(true);
   CHECK(WaitStats::blocked.load() == 0);
+}
+
+TEST_CASE("shutdown from two threads at once waits for the tasks and size stays the same", "[thread_pool]") {
+  // The tasks are held by a gate until both closing threads are blocked in
+  // shutdown(true) (waiting in a futex: a join, a mutex) or one has
+  // returned. A shutdown that returns while another call is still joining
+  // returns before the tasks have run, which it must not.
+  ThreadPool<> pool(2);
+  std::promise<void> gate;
+  std::shared_future<void> opened = gate.get_future().share();
+  std::atomic<int> ran{0};
+  for (int i = 0; i < 4; ++i) {
+    pool.submit([opened, &ran] {
+      opened.wait();
+      ++ran;
+    });
+  }
+  std::atomic<pid_t> closer_ids[2] = {0, 0};
+  std::atomic<int> returned{0};
+  std::atomic<int> returned_early{0};
+  std::vector<std::thread> closers;
+  for (int c = 0; c < 2; ++c) {
+    closers.emplace_back([&, c] {
+      closer_ids[c] = static_cast<pid_t>(::gettid());
+      pool.shutdown(true);
+      returned_early += ran.load() < 4 ? 1 : 0; // every task has run when shutdown(true) returns
+      ++returned;
+    });
+  }
+  const auto blocked = [&](int c) {
+    const pid_t id = closer_ids[c].load();
+    return id != 0 && workbook::testing::blocked_in(id).call == SYS_futex;
+  };
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5); // a backstop
+  // Both must stay blocked over many looks: a call that merely waited a
+  // moment for the pool's mutex soon runs on, and returns.
+  int looks_both_blocked = 0;
+  while (returned.load() == 0 && looks_both_blocked < 200 && std::chrono::steady_clock::now() < give_up) {
+    looks_both_blocked = blocked(0) && blocked(1) ? looks_both_blocked + 1 : 0;
+    std::this_thread::yield();
+  }
+  gate.set_value();
+  for (auto& closer : closers) {
+    closer.join();
+  }
+  INFO("calls of shutdown(true) that returned before every task had run");
+  CHECK(returned_early.load() == 0);
+  CHECK(ran.load() == 4);
+  CHECK(pool.size() == 2);
+  CHECK_THROWS_AS(pool.submit([] {}), workbook::threads::pool_shut_down);
 }

@@ -76,3 +76,19 @@ TEST_CASE("a program that cannot be started is an error and leaves nothing behin
   CHECK(open_descriptors() == before);
   CHECK_THROWS_AS(pipeline({}, {"cat"}), std::invalid_argument);
 }
+
+TEST_CASE("a producer gets SIGPIPE even when the caller blocks and ignores it", "[pipeline]") {
+  // Ignored signals and the signal mask are inherited through fork and
+  // exec: unless the spawn resets SIGPIPE, yes gets EPIPE instead, prints
+  // an error and exits with status 1.
+  workbook::processes::PipelineResult done;
+  {
+    workbook::testing::SigpipeBlockedAndIgnored careless_caller;
+    done = pipeline({"yes"}, {"head", "-n", "1"});
+  }
+  CHECK(done.output == "y\n");
+  INFO("the producer " << done.producer.describe());
+  CHECK_FALSE(done.producer.exited);
+  CHECK(done.producer.signal == SIGPIPE);
+  CHECK(done.consumer.success());
+}

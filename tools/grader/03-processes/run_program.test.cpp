@@ -91,3 +91,20 @@ TEST_CASE("a program killed by a signal is reported with the signal", "[run_prog
   CHECK(done.status.signal == SIGTERM);
   CHECK_FALSE(done.status.success());
 }
+
+TEST_CASE("the program starts with SIGPIPE unblocked and not ignored whatever the caller did",
+          "[run_program]") {
+  // The program reports its own signal state: grep prints the mask lines
+  // of its /proc/self/status. A caller that blocks and ignores SIGPIPE
+  // passes both to its children unless the spawn resets them.
+  workbook::processes::Completed done;
+  {
+    workbook::testing::SigpipeBlockedAndIgnored careless_caller;
+    done = run_program({"grep", "-E", "^Sig(Blk|Ign):", "/proc/self/status"});
+  }
+  INFO("the program's signal state:\n" << done.out);
+  CHECK(done.status.success());
+  CHECK_FALSE(workbook::testing::sigpipe_in(done.out, "SigBlk:"));
+  CHECK_FALSE(workbook::testing::sigpipe_in(done.out, "SigIgn:"));
+  CHECK(no_children_left());
+}
