@@ -1,7 +1,7 @@
 // Hidden tests for the bounded_semaphore exercise.
 #include "bounded_semaphore.hpp"
 
-#include <instrumented_cv.hpp>
+#include <instrumented_sync.hpp>
 
 #include <catch.hpp>
 
@@ -12,9 +12,9 @@
 
 using workbook::locks::BoundedSemaphore;
 using workbook::locks::released_too_many_times;
-using workbook::testing::InstrumentedConditionVariable;
+using workbook::testing::InstrumentedSync;
 using workbook::testing::WaitStats;
-using TestSemaphore = BoundedSemaphore<InstrumentedConditionVariable>;
+using TestSemaphore = BoundedSemaphore<InstrumentedSync>;
 using namespace std::chrono_literals;
 
 TEST_CASE("permits are taken and given back", "[bounded_semaphore]") {

@@ -1,7 +1,7 @@
 // Hidden tests for the cyclic_barrier exercise.
 #include "cyclic_barrier.hpp"
 
-#include <instrumented_cv.hpp>
+#include <instrumented_sync.hpp>
 
 #include <catch.hpp>
 
@@ -12,12 +12,12 @@
 #include <vector>
 
 using workbook::locks::CyclicBarrier;
-using workbook::testing::InstrumentedConditionVariable;
+using workbook::testing::InstrumentedSync;
 using workbook::testing::WaitStats;
 
 TEST_CASE("nobody passes before every party has arrived", "[cyclic_barrier]") {
   WaitStats::reset();
-  CyclicBarrier<InstrumentedConditionVariable> barrier(3);
+  CyclicBarrier<InstrumentedSync> barrier(3);
   CHECK(barrier.parties() == 3);
   std::atomic<int> passed{0};
   std::vector<std::thread> early;
@@ -106,7 +106,7 @@ TEST_CASE("the completion runs once per phase before anyone is released", "[cycl
 
 TEST_CASE("a waiter woken spuriously stays at the barrier", "[cyclic_barrier]") {
   WaitStats::reset(true);
-  CyclicBarrier<InstrumentedConditionVariable> barrier(2);
+  CyclicBarrier<InstrumentedSync> barrier(2);
   std::atomic<bool> passed{false};
   std::thread waiter([&] {
     barrier.arrive_and_wait();

@@ -1,7 +1,7 @@
 // Hidden tests for the reentrant_lock exercise.
 #include "reentrant_lock.hpp"
 
-#include <instrumented_cv.hpp>
+#include <instrumented_sync.hpp>
 
 #include <catch.hpp>
 
@@ -12,9 +12,9 @@
 
 using workbook::locks::not_owner;
 using workbook::locks::ReentrantLock;
-using workbook::testing::InstrumentedConditionVariable;
+using workbook::testing::InstrumentedSync;
 using workbook::testing::WaitStats;
-using TestLock = ReentrantLock<InstrumentedConditionVariable>;
+using TestLock = ReentrantLock<InstrumentedSync>;
 
 TEST_CASE("the owner may lock again and must unlock as many times", "[reentrant_lock]") {
   WaitStats::reset();

@@ -1,7 +1,7 @@
 // Hidden tests for the rw_lock exercise.
 #include "rw_lock.hpp"
 
-#include <instrumented_cv.hpp>
+#include <instrumented_sync.hpp>
 
 #include <catch.hpp>
 
@@ -13,9 +13,9 @@
 #include <vector>
 
 using workbook::locks::RwLock;
-using workbook::testing::InstrumentedConditionVariable;
+using workbook::testing::InstrumentedSync;
 using workbook::testing::WaitStats;
-using TestLock = RwLock<InstrumentedConditionVariable>;
+using TestLock = RwLock<InstrumentedSync>;
 
 TEST_CASE("readers hold the lock together", "[rw_lock]") {
   RwLock<> lock;

@@ -877,6 +877,29 @@ long executions_so_far() {
   return g_executions.load();
 }
 
+bool await_blocked(int count) {
+  for (;;) {
+    {
+      auto [execution, self, lock] = enter("sim::await_blocked");
+      int blocked = 0;
+      bool others_run = false;
+      for (const auto& t : execution.threads) {
+        if (t.get() != &self) {
+          blocked += t->state == State::blocked ? 1 : 0;
+          others_run = others_run || t->state == State::runnable;
+        }
+      }
+      if (blocked >= count) {
+        return true;
+      }
+      if (!others_run) {
+        return false;
+      }
+    }
+    detail::yield();
+  }
+}
+
 namespace {
 
 std::shared_ptr<Execution> run_once(const Options& options, const std::function<void()>& scenario,
