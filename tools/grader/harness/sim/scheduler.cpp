@@ -36,7 +36,7 @@ namespace {
 using Time = std::int64_t; // virtual nanoseconds
 
 enum class State : std::uint8_t { runnable, blocked, finished };
-enum class Block : std::uint8_t { none, mutex, condition_variable, atomic_wait, join, sleep };
+enum class Block : std::uint8_t { none, mutex, condition_variable, atomic_wait, join, sleep, until_blocked };
 
 struct SimThread;
 struct Execution;
@@ -60,7 +60,7 @@ struct SimThread {
   State state = State::runnable;
   Block block = Block::none;
   detail::Object* on = nullptr; // the object it is blocked on
-  int on_thread = -1;           // join: the thread it waits for
+  int on_thread = -1;           // join: the thread it waits for; until_blocked: how many
   bool has_deadline = false;
   Time deadline = 0;
   detail::Wake wake = detail::Wake::notified;
@@ -312,6 +312,8 @@ struct Execution : std::enable_shared_from_this<Execution> {
     case Block::atomic_wait: return "a wait on " + object_name(*t.on);
     case Block::join: return "join(\"" + threads[static_cast<std::size_t>(t.on_thread)]->name + "\")";
     case Block::sleep: return "a sleep until " + format_time(t.deadline);
+    case Block::until_blocked:
+      return "the test's wait until " + std::to_string(t.on_thread) + " other threads are blocked";
     case Block::none: break;
     }
     return "nothing";
@@ -395,6 +397,7 @@ struct Execution : std::enable_shared_from_this<Execution> {
       }
       park(lock, me);
     }
+    wake_awaiters();
     const auto options_now = options_for(me, reason);
     if (options_now.empty()) {
       std::string where;
@@ -454,6 +457,22 @@ struct Execution : std::enable_shared_from_this<Execution> {
       threads[static_cast<std::size_t>(current)]->baton.notify_one();
       if (me.state != State::finished) {
         wait_for_baton(lock, me);
+      }
+    }
+  }
+
+  // Threads in sim::await_blocked(n) whose n other threads are blocked now.
+  void wake_awaiters() {
+    for (const auto& awaiter : threads) {
+      if (awaiter->state != State::blocked || awaiter->block != Block::until_blocked) {
+        continue;
+      }
+      int blocked = 0;
+      for (const auto& t : threads) {
+        blocked += t.get() != awaiter.get() && t->state == State::blocked && t->block != Block::until_blocked ? 1 : 0;
+      }
+      if (blocked >= awaiter->on_thread) {
+        wake(*awaiter, detail::Wake::notified);
       }
     }
   }
@@ -878,26 +897,12 @@ long executions_so_far() {
 }
 
 bool await_blocked(int count) {
-  for (;;) {
-    {
-      auto [execution, self, lock] = enter("sim::await_blocked");
-      int blocked = 0;
-      bool others_run = false;
-      for (const auto& t : execution.threads) {
-        if (t.get() != &self) {
-          blocked += t->state == State::blocked ? 1 : 0;
-          others_run = others_run || t->state == State::runnable;
-        }
-      }
-      if (blocked >= count) {
-        return true;
-      }
-      if (!others_run) {
-        return false;
-      }
-    }
-    detail::yield();
-  }
+  auto [execution, self, lock] = enter("sim::await_blocked");
+  self.block = Block::until_blocked;
+  self.on_thread = count;
+  execution.record(self, "waits until " + std::to_string(count) + " other threads are blocked");
+  execution.block(lock, self);
+  return true;
 }
 
 namespace {
@@ -1121,6 +1126,10 @@ Result explore(const Options& options, const std::function<void()>& scenario) {
     }
     ++decisions.back().chosen;
     prefix = decisions;
+  }
+  if (const char* stats = std::getenv("WORKBOOK_SIM_STATS"); stats != nullptr && *stats == '1') {
+    std::fprintf(stderr, "workbook sim: exploration %d: %ld executions%s, %s\n", call, executions,
+                 exhausted ? " (exhausted)" : "", best ? std::string(to_string(best->verdict)).c_str() : "passed");
   }
   if (best) {
     return to_result(*best, call, executions, exhausted);

@@ -120,9 +120,9 @@ void note(std::string_view text);
 /// Names the next thread the calling thread starts (default "thread N").
 void name_next_thread(std::string name);
 
-/// Steps aside (yields) until at least `count` other simulated threads are
-/// blocked; returns false if that cannot happen because no other thread can
-/// run. A scenario orders its threads with it instead of sleeping.
+/// Blocks the calling thread until at least `count` other simulated threads
+/// are blocked (a deadlock is reported if that never happens); returns true.
+/// A scenario orders its threads with it instead of sleeping.
 bool await_blocked(int count);
 
 /// The number of executions explored by this process so far (for benchmarks).
