@@ -423,7 +423,13 @@ struct Execution : std::enable_shared_from_this<Execution> {
     preemptions += option.preemptions;
     spurious += option.spurious;
     switch (option.kind) {
-    case OptionKind::run: current = option.thread; break;
+    case OptionKind::run:
+      if (option.preemptions > 0) {
+        record(me, option.thread == me.id ? "yields, and runs on: the others wait"
+                                          : "is preempted: \"" + name_of(option.thread) + "\" runs");
+      }
+      current = option.thread;
+      break;
     case OptionKind::spurious: {
       auto& sleeper = *threads[static_cast<std::size_t>(option.thread)];
       const bool nobody_runs = me.state != State::runnable &&
@@ -469,7 +475,9 @@ struct Execution : std::enable_shared_from_this<Execution> {
       }
       int blocked = 0;
       for (const auto& t : threads) {
-        blocked += t.get() != awaiter.get() && t->state == State::blocked && t->block != Block::until_blocked ? 1 : 0;
+        blocked += t.get() != awaiter.get() && t->state == State::blocked && t->block != Block::until_blocked
+                       ? 1
+                       : 0;
       }
       if (blocked >= awaiter->on_thread) {
         wake(*awaiter, detail::Wake::notified);
@@ -1025,10 +1033,11 @@ Result to_result(const Execution& execution, int call, long executions, bool exh
   result.steps = static_cast<long>(execution.trace.size());
   if (!result.passed()) {
     std::ostringstream about;
-    about << "The schedule (" << execution.trace.size() << " steps, " << execution.preemptions
-          << " preemption" << (execution.preemptions == 1 ? "" : "s") << ", " << execution.spurious
-          << " spurious wakeup" << (execution.spurious == 1 ? "" : "s") << "; the shortest failing one of "
-          << executions << " executions explored):\n";
+    about << "The schedule (" << execution.trace.size()
+          << (execution.trace.size() == 1 ? " step, " : " steps, ") << execution.preemptions << " preemption"
+          << (execution.preemptions == 1 ? "" : "s") << ", " << execution.spurious << " spurious wakeup"
+          << (execution.spurious == 1 ? "" : "s") << "; the shortest failing one of " << executions
+          << " executions explored):\n";
     result.trace = about.str() + result.trace;
   }
   return result;
@@ -1129,7 +1138,8 @@ Result explore(const Options& options, const std::function<void()>& scenario) {
   }
   if (const char* stats = std::getenv("WORKBOOK_SIM_STATS"); stats != nullptr && *stats == '1') {
     std::fprintf(stderr, "workbook sim: exploration %d: %ld executions%s, %s\n", call, executions,
-                 exhausted ? " (exhausted)" : "", best ? std::string(to_string(best->verdict)).c_str() : "passed");
+                 exhausted ? " (exhausted)" : "",
+                 best ? std::string(to_string(best->verdict)).c_str() : "passed");
   }
   if (best) {
     return to_result(*best, call, executions, exhausted);
