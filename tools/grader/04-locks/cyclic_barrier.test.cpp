@@ -150,15 +150,33 @@ TEST_CASE("explored: a thread that hurries into the next phase neither counts no
   }));
 }
 
+TEST_CASE("explored: the last of three parties releases both waiters", "[cyclic_barrier][explored]") {
+  WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
+    int arrived = 0;
+    SimBarrier barrier(3);
+    auto party = [&] {
+      ++arrived;
+      barrier.arrive_and_wait(); // a notify_one leaves one of the two waiters asleep
+      WORKBOOK_SIM_CHECK(arrived == 3);
+    };
+    sim::sync::thread first(party);
+    sim::sync::thread second(party);
+    party();
+    first.join();
+    second.join();
+  }));
+}
+
 TEST_CASE("explored: the completion runs once per phase before anyone is released",
           "[cyclic_barrier][explored]") {
   WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
-    int completions = 0;
+    sim::sync::atomic<int> completions{0}; // an atomic: the completion is a point where others may run
     SimBarrier barrier(2, [&] { ++completions; });
     auto party = [&] {
       for (int phase = 1; phase <= 2; ++phase) {
         barrier.arrive_and_wait();
-        WORKBOOK_SIM_CHECK(completions == phase); // released before the completion ran, or it ran twice
+        WORKBOOK_SIM_CHECK(completions.load() ==
+                           phase); // released before the completion ran, or it ran twice
       }
     };
     sim::sync::thread other(party);
