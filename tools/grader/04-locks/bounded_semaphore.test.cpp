@@ -141,10 +141,12 @@ TEST_CASE("explored: never more holders than permits and a release wakes a waite
           "[bounded_semaphore][explored]") {
   WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
     SimSemaphore semaphore(1);
-    sim::sync::atomic<int> holders{0};
+    int holders = 0;                // one thread runs at a time: a plain counter will do
+    sim::sync::atomic<int> tick{0}; // a scheduling point while the permit is held
     auto worker = [&] {
       semaphore.acquire(); // returns for nothing after a spurious wakeup, or never after a lost one
       WORKBOOK_SIM_CHECK(++holders == 1);
+      tick.load();
       --holders;
       semaphore.release();
     };

@@ -915,6 +915,8 @@ bool await_blocked(int count) {
 
 namespace {
 
+[[noreturn]] void end_blocked_outside(const Execution& execution);
+
 std::shared_ptr<Execution> run_once(const Options& options, const std::function<void()>& scenario,
                                     std::vector<Decision> prefix, std::mt19937_64* random) {
   auto execution = std::make_shared<Execution>(options, g_next_serial++);
@@ -956,6 +958,10 @@ std::shared_ptr<Execution> run_once(const Options& options, const std::function<
                           "std::mutex, a std::condition_variable, a real sleep, std::future::get), or it "
                           "loops without calling any of Sync's operations. Under the grader's scheduler "
                           "every wait must go through Sync.");
+      // The stuck thread may wake up at any time and touch the scenario's
+      // objects, which live on stacks that returning from here would reuse:
+      // end the run instead, as the watchdog does for a real deadlock.
+      end_blocked_outside(*execution);
     }
   }
   g_executions.fetch_add(1);
@@ -1043,6 +1049,16 @@ Result to_result(const Execution& execution, int call, long executions, bool exh
   return result;
 }
 
+void end_blocked_outside(const Execution& execution) {
+  const auto result = to_result(execution, g_explore_calls - 1, g_executions.load() + 1, false);
+  std::fprintf(stdout, "\n%s", result.report().c_str());
+  std::fprintf(stdout, "workbook sim: the test run ends here: a thread blocked outside the scheduler cannot "
+                       "be stopped safely.\n");
+  std::fflush(stdout);
+  std::fflush(stderr);
+  std::_Exit(kBlockedOutsideExitCode);
+}
+
 } // namespace
 
 std::string Result::report() const {
@@ -1116,7 +1132,9 @@ Result explore(const Options& options, const std::function<void()>& scenario) {
       if (shrink_left < 0) {
         shrink_left = options.shrink_executions;
       }
-      if (execution->verdict == Verdict::blocked_outside || execution->verdict == Verdict::nondeterministic ||
+      // A run that exceeded the step budget is as long as the budget whatever
+      // the schedule: looking for a shorter one would only cost time.
+      if (execution->verdict == Verdict::step_budget || execution->verdict == Verdict::nondeterministic ||
           g_leaked_threads.load() > kLeakLimit) {
         break;
       }

@@ -53,13 +53,19 @@ enum class Verdict {
   deadlock,         ///< no thread could run and no deadline was pending
   step_budget,      ///< an execution ran too many steps: a busy wait or a livelock
   still_running,    ///< a thread was still running when the scenario ended
-  blocked_outside,  ///< a thread blocked on something the scheduler does not see
+  blocked_outside,  ///< a thread blocked on something the scheduler does not see (ends the run)
   misuse,           ///< undefined behaviour of a primitive (unlock by a non-owner, ...)
   nondeterministic, ///< a schedule replayed did not repeat itself (or a replay token does not fit)
 };
 
 /// The verdict's name as the trace prints it.
 std::string_view to_string(Verdict verdict);
+
+/// The exit status of a run ended because a thread blocked outside the
+/// scheduler: its report is printed first. The stuck thread cannot be
+/// stopped, and the scenario's objects it may still touch would not outlive
+/// explore's return, so explore does not return.
+inline constexpr int kBlockedOutsideExitCode = 125;
 
 struct Options {
   /// Preemptions allowed per execution: switches away from a thread that
@@ -84,7 +90,8 @@ struct Options {
   long random_executions = 0;
   std::uint64_t seed = 1;
   /// Real time a thread may spend between two operations of the policy
-  /// before it is reported as blocked outside the scheduler.
+  /// before it is reported as blocked outside the scheduler (and the run
+  /// ends with kBlockedOutsideExitCode).
   std::chrono::milliseconds blocked_outside_after{3000};
   /// Replay exactly this schedule (a token from Result::token) instead of
   /// exploring. WORKBOOK_SIM_REPLAY does the same without recompiling.
