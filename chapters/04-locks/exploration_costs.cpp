@@ -156,5 +156,9 @@ int main(int argc, char* argv[]) {
         exercise.c_str(), costs.executions, costs.explored_seconds,
         costs.real_seconds > 0 ? costs.explored_seconds / costs.real_seconds : 0.0);
   }
-  return all_passed ? 0 : 1;
+  if (!all_passed) {
+    std::printf("\nSome cases failed (the stubs, or a solution in progress): an exploration stops at its "
+                "first failure, so those figures are not the full cost.\n");
+  }
+  return 0;
 }

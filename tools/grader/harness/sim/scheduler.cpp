@@ -875,18 +875,18 @@ std::int64_t now_ns() noexcept {
 
 } // namespace detail
 
-void check(bool condition, std::string_view what, std::source_location where) {
+void check(bool condition, std::string_view what, const char* file_name, int line) {
   if (condition) {
     return;
   }
   auto [execution, self, lock] = enter("sim::check");
-  std::string file = where.file_name();
+  std::string file = file_name;
   if (const auto slash = file.rfind('/'); slash != std::string::npos) {
     file = file.substr(slash + 1);
   }
   execution.record(self, "check fails: " + std::string(what));
   execution.fail(Verdict::check_failed, "in thread \"" + self.name + "\": " + std::string(what) + " (" +
-                                            file + ":" + std::to_string(where.line()) + ")");
+                                            file + ":" + std::to_string(line) + ")");
   Execution::park(lock, self);
 }
 

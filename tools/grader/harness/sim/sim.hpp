@@ -35,7 +35,6 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <source_location>
 #include <stop_token>
 #include <string>
 #include <string_view>
@@ -118,8 +117,8 @@ struct Result {
 Result explore(const Options& options, const std::function<void()>& scenario);
 
 /// Records a failed check (and ends the execution) when `condition` is false.
-void check(bool condition, std::string_view what,
-           std::source_location where = std::source_location::current());
+void check(bool condition, std::string_view what, const char* file = __builtin_FILE(),
+           int line = __builtin_LINE());
 
 /// Adds a line of the scenario's own to the trace ("reader 1 is inside").
 void note(std::string_view text);
