@@ -5,9 +5,9 @@
 #pragma once
 
 #include <workbook/not_implemented.hpp>
+#include <workbook/sync.hpp>
 
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <mutex>
 #include <stdexcept>
@@ -28,10 +28,13 @@ public:
 /// `released_too_many_times` and leaves the count unchanged (C++'s
 /// `std::counting_semaphore` makes that undefined behaviour instead).
 ///
-/// `ConditionVariable` is what waiters wait on: the hidden tests substitute
-/// an instrumented one (the interface of `std::condition_variable_any`;
-/// waits take a `std::unique_lock<std::mutex>`).
-template <class ConditionVariable = std::condition_variable> class BoundedSemaphore {
+/// `Sync` is the synchronization policy: write `typename Sync::mutex`,
+/// `typename Sync::condition_variable` (its waits take a
+/// `std::unique_lock<typename Sync::mutex>`) and `Sync::clock::now()` where
+/// you would write the std names. The default, `workbook::std_sync`, *is* those
+/// std types; the hidden tests pass a simulated policy so that they can run
+/// your code under every schedule of a small scenario.
+template <class Sync = workbook::std_sync> class BoundedSemaphore {
 public:
   /// `value` permits, all free (0 is allowed: every acquire waits for a release).
   explicit BoundedSemaphore([[maybe_unused]] std::size_t value) {
@@ -62,7 +65,7 @@ public:
   }
 
 private:
-  // Your state: the initial value, the free count, a mutex, a ConditionVariable.
+  // Your state: the initial value, the free count, a mutex, a `typename Sync::condition_variable`.
 };
 
 } // namespace workbook::locks

@@ -5,8 +5,8 @@
 #pragma once
 
 #include <workbook/not_implemented.hpp>
+#include <workbook/sync.hpp>
 
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -28,10 +28,23 @@ namespace workbook::locks {
 /// returns the thread's arrival index in its phase, `0` for the first to
 /// arrive up to `parties - 1` for the last (Python returns such an index too).
 ///
-/// `ConditionVariable` is what waiters wait on: the hidden tests substitute
-/// an instrumented one (the interface of `std::condition_variable_any`;
-/// waits take a `std::unique_lock<std::mutex>`).
-template <class ConditionVariable = std::condition_variable> class CyclicBarrier {
+/// `Sync` is the synchronization policy: write `typename Sync::mutex` and
+/// `typename Sync::condition_variable` (its waits take a
+/// `std::unique_lock<typename Sync::mutex>`) where you would write the std
+/// names. The default, `workbook::std_sync`, *is* those std types; the hidden
+/// tests pass a simulated policy so that they can run your code under every
+/// schedule of a small scenario.
+///
+/// `on_phase_end` runs with the barrier's mutex held, and that is intended
+/// although the chapter warns against calling unknown code under a lock: no
+/// thread of the phase can leave and none of the next can be counted while it
+/// runs (Python's `Barrier` calls its action under its lock too). The price is
+/// that warning's: it must not call `arrive_and_wait` on the same barrier (a
+/// deadlock). If it throws, the phase still ends: every waiter of the phase is
+/// released, the barrier is ready for the next phase, and the exception leaves
+/// the last arriver's `arrive_and_wait` (Python would break the barrier
+/// instead, with `BrokenBarrierError` in every waiter).
+template <class Sync = workbook::std_sync> class CyclicBarrier {
 public:
   /// @throws std::invalid_argument if `parties` is 0.
   explicit CyclicBarrier([[maybe_unused]] std::size_t parties,
@@ -50,7 +63,7 @@ public:
   }
 
 private:
-  // Your state: the parties, the completion, a mutex, a ConditionVariable,
+  // Your state: the parties, the completion, a mutex, a `typename Sync::condition_variable`,
   // how many have arrived in this phase, and which phase it is.
 };
 

@@ -5,9 +5,9 @@
 #pragma once
 
 #include <workbook/not_implemented.hpp>
+#include <workbook/sync.hpp>
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 
@@ -19,10 +19,13 @@ namespace workbook::locks {
 /// `wait` returns True for them); a thread that starts waiting after the
 /// flag was cleared waits for the next `set()`.
 ///
-/// `ConditionVariable` is what waiters wait on: the hidden tests substitute
-/// an instrumented one (the interface of `std::condition_variable_any`; waits
-/// take a `std::unique_lock<std::mutex>`).
-template <class ConditionVariable = std::condition_variable> class Event {
+/// `Sync` is the synchronization policy: write `typename Sync::mutex`,
+/// `typename Sync::condition_variable` (its waits take a
+/// `std::unique_lock<typename Sync::mutex>`) and `Sync::clock::now()` where
+/// you would write the std names. The default, `workbook::std_sync`, *is* those
+/// std types; the hidden tests pass a simulated policy so that they can run
+/// your code under every schedule of a small scenario.
+template <class Sync = workbook::std_sync> class Event {
 public:
   Event() { throw workbook::not_implemented(__FILE__, "Exercise: event"); }
   Event(const Event&) = delete;
@@ -48,7 +51,7 @@ public:
   }
 
 private:
-  // Your state: a mutex, a ConditionVariable, the flag, and something that
+  // Your state: a `typename Sync::mutex`, a `typename Sync::condition_variable`, the flag, and something that
   // tells a waiter "a set() happened since you started waiting".
 };
 

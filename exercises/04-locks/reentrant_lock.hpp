@@ -5,8 +5,8 @@
 #pragma once
 
 #include <workbook/not_implemented.hpp>
+#include <workbook/sync.hpp>
 
-#include <condition_variable>
 #include <cstddef>
 #include <mutex>
 #include <stdexcept>
@@ -30,10 +30,13 @@ public:
 /// It meets the standard's *Lockable* requirements, so `std::lock_guard`,
 /// `std::unique_lock` and `std::scoped_lock` work with it.
 ///
-/// `ConditionVariable` is what blocked threads wait on: the hidden tests
-/// substitute an instrumented one (the interface of
-/// `std::condition_variable_any`; waits take a `std::unique_lock<std::mutex>`).
-template <class ConditionVariable = std::condition_variable> class ReentrantLock {
+/// `Sync` is the synchronization policy: write `typename Sync::mutex`,
+/// `typename Sync::condition_variable` (its waits take a
+/// `std::unique_lock<typename Sync::mutex>`) and `Sync::this_thread::get_id()`
+/// where you would write the std names. The default, `workbook::std_sync`,
+/// *is* those std types; the hidden tests pass a simulated policy so that they
+/// can run your code under every schedule of a small scenario.
+template <class Sync = workbook::std_sync> class ReentrantLock {
 public:
   ReentrantLock() { throw workbook::not_implemented(__FILE__, "Exercise: reentrant_lock"); }
   ReentrantLock(const ReentrantLock&) = delete;
@@ -56,8 +59,9 @@ public:
   }
 
 private:
-  // Your state: a std::mutex guarding the owner (a std::thread::id), the
-  // depth, and a ConditionVariable to wait on while another thread owns it.
+  // Your state: a `typename Sync::mutex` guarding the owner (a std::thread::id
+  // from Sync::this_thread::get_id()), the
+  // depth, and a `typename Sync::condition_variable` to wait on while another thread owns it.
 };
 
 } // namespace workbook::locks

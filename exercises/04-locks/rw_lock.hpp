@@ -5,8 +5,8 @@
 #pragma once
 
 #include <workbook/not_implemented.hpp>
+#include <workbook/sync.hpp>
 
-#include <condition_variable>
 #include <cstddef>
 #include <mutex>
 
@@ -20,10 +20,20 @@ namespace workbook::locks {
 /// steady stream of readers cannot keep a writer out for ever. (The standard
 /// leaves `std::shared_mutex`'s policy unspecified; Python has no such lock.)
 ///
-/// `ConditionVariable` is what blocked threads wait on: the hidden tests
-/// substitute an instrumented one (the interface of
-/// `std::condition_variable_any`; waits take a `std::unique_lock<std::mutex>`).
-template <class ConditionVariable = std::condition_variable> class RwLock {
+/// `Sync` is the synchronization policy: write `typename Sync::mutex` and
+/// `typename Sync::condition_variable` (its waits take a
+/// `std::unique_lock<typename Sync::mutex>`) where you would write the std
+/// names. The default, `workbook::std_sync`, *is* those std types; the hidden
+/// tests pass a simulated policy so that they can run your code under every
+/// schedule of a small scenario.
+///
+/// What follows from writers first, exactly: `try_lock_shared` fails while a
+/// writer waits, as `lock_shared` would wait; a writer's `unlock` lets the
+/// next waiting writer in if there is one, and otherwise every waiting reader;
+/// and a reader that already holds shared access and calls `lock_shared`
+/// again while a writer waits deadlocks (it waits behind the writer, which
+/// waits for it), so shared access is not reentrant.
+template <class Sync = workbook::std_sync> class RwLock {
 public:
   RwLock() { throw workbook::not_implemented(__FILE__, "Exercise: rw_lock"); }
   RwLock(const RwLock&) = delete;
@@ -40,7 +50,7 @@ public:
   void unlock_shared() { throw workbook::not_implemented(__FILE__, "Exercise: rw_lock"); }
 
 private:
-  // Your state: a mutex, ConditionVariables, the number of readers inside,
+  // Your state: a `typename Sync::mutex`, `Sync::condition_variable`s, the number of readers inside,
   // the number of writers waiting, and whether a writer is inside.
 };
 

@@ -4,8 +4,9 @@
 // Grade it: `./workbook check event`.
 #pragma once
 
+#include <workbook/sync.hpp>
+
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 
@@ -17,10 +18,13 @@ namespace workbook::locks {
 /// `wait` returns True for them); a thread that starts waiting after the
 /// flag was cleared waits for the next `set()`.
 ///
-/// `ConditionVariable` is what waiters wait on: the hidden tests substitute
-/// an instrumented one (the interface of `std::condition_variable_any`; waits
-/// take a `std::unique_lock<std::mutex>`).
-template <class ConditionVariable = std::condition_variable> class Event {
+/// `Sync` is the synchronization policy: write `typename Sync::mutex`,
+/// `typename Sync::condition_variable` (its waits take a
+/// `std::unique_lock<typename Sync::mutex>`) and `Sync::clock::now()` where
+/// you would write the std names. The default, `workbook::std_sync`, *is* those
+/// std types; the hidden tests pass a simulated policy so that they can run
+/// your code under every schedule of a small scenario.
+template <class Sync = workbook::std_sync> class Event {
 public:
   Event() = default;
   Event(const Event&) = delete;
@@ -64,7 +68,7 @@ public:
   /// (Python's `wait(timeout)` returning True or False).
   template <class Rep, class Period> bool wait_for(std::chrono::duration<Rep, Period> timeout) {
     std::unique_lock lock(mutex_);
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    const auto deadline = Sync::clock::now() + timeout;
     const std::uint64_t arrived_in = generation_;
     while (!flag_ && generation_ == arrived_in) {
       if (changed_.wait_until(lock, deadline) == std::cv_status::timeout) {
@@ -75,8 +79,8 @@ public:
   }
 
 private:
-  mutable std::mutex mutex_;
-  ConditionVariable changed_;
+  mutable typename Sync::mutex mutex_;
+  typename Sync::condition_variable changed_;
   bool flag_ = false;
   std::uint64_t generation_ = 0; ///< how many times the flag went from clear to set
 };

@@ -4,7 +4,8 @@
 // Grade it: `./workbook check reentrant_lock`.
 #pragma once
 
-#include <condition_variable>
+#include <workbook/sync.hpp>
+
 #include <cstddef>
 #include <mutex>
 #include <stdexcept>
@@ -28,10 +29,13 @@ public:
 /// It meets the standard's *Lockable* requirements, so `std::lock_guard`,
 /// `std::unique_lock` and `std::scoped_lock` work with it.
 ///
-/// `ConditionVariable` is what blocked threads wait on: the hidden tests
-/// substitute an instrumented one (the interface of
-/// `std::condition_variable_any`; waits take a `std::unique_lock<std::mutex>`).
-template <class ConditionVariable = std::condition_variable> class ReentrantLock {
+/// `Sync` is the synchronization policy: write `typename Sync::mutex`,
+/// `typename Sync::condition_variable` (its waits take a
+/// `std::unique_lock<typename Sync::mutex>`) and `Sync::this_thread::get_id()`
+/// where you would write the std names. The default, `workbook::std_sync`,
+/// *is* those std types; the hidden tests pass a simulated policy so that they
+/// can run your code under every schedule of a small scenario.
+template <class Sync = workbook::std_sync> class ReentrantLock {
 public:
   ReentrantLock() = default;
   ReentrantLock(const ReentrantLock&) = delete;
@@ -40,7 +44,7 @@ public:
   /// Takes the lock, waiting while another thread holds it; a thread that
   /// holds it already just counts one more level.
   void lock() {
-    const auto me = std::this_thread::get_id();
+    const auto me = Sync::this_thread::get_id();
     std::unique_lock guard(mutex_);
     while (depth_ > 0 && owner_ != me) {
       released_.wait(guard);
@@ -51,7 +55,7 @@ public:
 
   /// Takes the lock if it is free or already this thread's; never waits.
   bool try_lock() {
-    const auto me = std::this_thread::get_id();
+    const auto me = Sync::this_thread::get_id();
     std::lock_guard guard(mutex_);
     if (depth_ > 0 && owner_ != me) {
       return false;
@@ -66,7 +70,7 @@ public:
   void unlock() {
     {
       std::lock_guard guard(mutex_);
-      if (depth_ == 0 || owner_ != std::this_thread::get_id()) {
+      if (depth_ == 0 || owner_ != Sync::this_thread::get_id()) {
         throw not_owner();
       }
       if (--depth_ > 0) {
@@ -80,12 +84,12 @@ public:
   /// How many times the calling thread holds the lock (0 if it does not).
   [[nodiscard]] std::size_t depth() const {
     std::lock_guard guard(mutex_);
-    return owner_ == std::this_thread::get_id() ? depth_ : 0;
+    return owner_ == Sync::this_thread::get_id() ? depth_ : 0;
   }
 
 private:
-  mutable std::mutex mutex_;
-  ConditionVariable released_;
+  mutable typename Sync::mutex mutex_;
+  typename Sync::condition_variable released_;
   std::thread::id owner_; ///< meaningful while depth_ > 0
   std::size_t depth_ = 0;
 };

@@ -9,7 +9,10 @@
 //                                               with common indentation removed
 //   <!-- not compiled: why -->                  a fragment shown for reading
 //
-// so that the text can never drift from the code. Exit status 1 lists every
+// so that the text can never drift from the code. A fenced block of any
+// language preceded by `<!-- output: path/from/root.expected -->` must equal
+// that file, line for line: a program's output quoted in the text, checked
+// against the program by its example test (EXPECTED_OUTPUT). Exit status 1 lists every
 // violation as file:line: message.
 #include <algorithm>
 #include <filesystem>
@@ -108,6 +111,28 @@ struct Checker {
       std::size_t end = i + 1;
       while (end < lines.size() && trim(lines[end]) != "```") {
         ++end;
+      }
+      {
+        std::size_t before = i;
+        while (before > 0 && trim(lines[before - 1]).empty()) {
+          --before;
+        }
+        const std::string directive = before > 0 ? trim(lines[before - 1]) : "";
+        if (directive.rfind("<!-- output:", 0) == 0 && directive.size() > 16) {
+          const std::string reference = trim(directive.substr(12, directive.size() - 12 - 3));
+          const std::vector<std::string> block(lines.begin() + static_cast<std::ptrdiff_t>(i + 1),
+                                               lines.begin() +
+                                                   static_cast<std::ptrdiff_t>(std::min(end, lines.size())));
+          if (!fs::exists(root / reference)) {
+            report(markdown, i + 1, "no such file: " + reference);
+          } else if (read_lines(root / reference) != block) {
+            report(markdown, i + 1, "block differs from the output file " + reference);
+          } else {
+            ++quoted;
+          }
+          i = end;
+          continue;
+        }
       }
       if (language == "cpp" || language == "c++" || language == "cxx") {
         std::size_t before = i;

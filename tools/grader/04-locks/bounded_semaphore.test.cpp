@@ -1,7 +1,8 @@
 // Hidden tests for the bounded_semaphore exercise.
 #include "bounded_semaphore.hpp"
 
-#include <instrumented_cv.hpp>
+#include <instrumented_sync.hpp>
+#include <sim/catch_sim.hpp>
 
 #include <catch.hpp>
 
@@ -12,10 +13,12 @@
 
 using workbook::locks::BoundedSemaphore;
 using workbook::locks::released_too_many_times;
-using workbook::testing::InstrumentedConditionVariable;
+using workbook::testing::InstrumentedSync;
 using workbook::testing::WaitStats;
-using TestSemaphore = BoundedSemaphore<InstrumentedConditionVariable>;
+using TestSemaphore = BoundedSemaphore<InstrumentedSync>;
 using namespace std::chrono_literals;
+namespace sim = workbook::sim;
+using SimSemaphore = BoundedSemaphore<sim::sync>;
 
 TEST_CASE("permits are taken and given back", "[bounded_semaphore]") {
   BoundedSemaphore<> semaphore(2);
@@ -129,4 +132,69 @@ TEST_CASE("never more than value holders at once under contention", "[bounded_se
   CHECK(peak.load() <= static_cast<int>(kPermits));
   CHECK(peak.load() >= 2); // it is a semaphore, not a mutex
   CHECK(semaphore.available() == kPermits);
+}
+
+// Explored: each scenario runs under every schedule within the explorer's
+// bounds (two preemptions, one spurious wakeup), on the simulated policy.
+
+TEST_CASE("explored: never more holders than permits and a release wakes a waiter",
+          "[bounded_semaphore][explored]") {
+  WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
+    SimSemaphore semaphore(1);
+    int holders = 0;                // one thread runs at a time: a plain counter will do
+    sim::sync::atomic<int> tick{0}; // a scheduling point while the permit is held
+    auto worker = [&] {
+      semaphore.acquire(); // returns for nothing after a spurious wakeup, or never after a lost one
+      WORKBOOK_SIM_CHECK(++holders == 1);
+      tick.load();
+      --holders;
+      semaphore.release();
+    };
+    sim::sync::thread first(worker);
+    sim::sync::thread second(worker);
+    worker();
+    first.join();
+    second.join();
+    WORKBOOK_SIM_CHECK(semaphore.available() == 1);
+  }));
+}
+
+TEST_CASE("explored: of two racing releases beyond the bound exactly one is refused",
+          "[bounded_semaphore][explored]") {
+  WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
+    SimSemaphore semaphore(1);
+    semaphore.acquire();
+    int refused = 0;
+    auto releaser = [&] {
+      try {
+        semaphore.release();
+      } catch (const released_too_many_times&) {
+        ++refused;
+      }
+    };
+    sim::sync::thread other(releaser);
+    releaser();
+    other.join();
+    WORKBOOK_SIM_CHECK(refused == 1);
+    WORKBOOK_SIM_CHECK(semaphore.available() == 1);
+  }));
+}
+
+TEST_CASE("explored: try_acquire_for returns at its exact deadline across spurious wakeups",
+          "[bounded_semaphore][explored]") {
+  WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
+    SimSemaphore semaphore(1);
+    semaphore.acquire();
+    sim::sync::thread releaser([&] {
+      sim::sync::this_thread::sleep_for(30ms);
+      semaphore.release();
+    });
+    const auto start = sim::clock::now();
+    WORKBOOK_SIM_CHECK(!semaphore.try_acquire_for(10ms));
+    WORKBOOK_SIM_CHECK(sim::clock::now() == start + 10ms); // not later: the deadline was not restarted
+    WORKBOOK_SIM_CHECK(semaphore.try_acquire_for(1h));     // released at 30 ms
+    WORKBOOK_SIM_CHECK(sim::clock::now() == start + 30ms);
+    releaser.join();
+    WORKBOOK_SIM_CHECK(semaphore.available() == 0);
+  }));
 }

@@ -1,7 +1,8 @@
 // Hidden tests for the cyclic_barrier exercise.
 #include "cyclic_barrier.hpp"
 
-#include <instrumented_cv.hpp>
+#include <instrumented_sync.hpp>
+#include <sim/catch_sim.hpp>
 
 #include <catch.hpp>
 
@@ -12,12 +13,14 @@
 #include <vector>
 
 using workbook::locks::CyclicBarrier;
-using workbook::testing::InstrumentedConditionVariable;
+using workbook::testing::InstrumentedSync;
 using workbook::testing::WaitStats;
+namespace sim = workbook::sim;
+using SimBarrier = CyclicBarrier<sim::sync>;
 
 TEST_CASE("nobody passes before every party has arrived", "[cyclic_barrier]") {
   WaitStats::reset();
-  CyclicBarrier<InstrumentedConditionVariable> barrier(3);
+  CyclicBarrier<InstrumentedSync> barrier(3);
   CHECK(barrier.parties() == 3);
   std::atomic<int> passed{0};
   std::vector<std::thread> early;
@@ -106,7 +109,7 @@ TEST_CASE("the completion runs once per phase before anyone is released", "[cycl
 
 TEST_CASE("a waiter woken spuriously stays at the barrier", "[cyclic_barrier]") {
   WaitStats::reset(true);
-  CyclicBarrier<InstrumentedConditionVariable> barrier(2);
+  CyclicBarrier<InstrumentedSync> barrier(2);
   std::atomic<bool> passed{false};
   std::thread waiter([&] {
     barrier.arrive_and_wait();
@@ -119,4 +122,91 @@ TEST_CASE("a waiter woken spuriously stays at the barrier", "[cyclic_barrier]") 
   waiter.join();
   INFO("arrive_and_wait returned after a spurious wakeup before the other party arrived");
   CHECK_FALSE(passed_early);
+}
+
+// Explored: each scenario runs under every schedule within the explorer's
+// bounds (two preemptions, one spurious wakeup), on the simulated policy.
+
+TEST_CASE("explored: a thread that hurries into the next phase neither counts nor releases in the last one",
+          "[cyclic_barrier][explored]") {
+  WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
+    constexpr int kParties = 2;
+    constexpr int kPhases = 3;
+    int arrived[kPhases] = {};                // one thread runs at a time: plain counters will do
+    bool index_taken[kPhases][kParties] = {}; // the arrival indices handed out in each phase
+    SimBarrier barrier(kParties);
+    auto party = [&] {
+      for (int phase = 0; phase < kPhases; ++phase) {
+        ++arrived[phase];
+        const auto index = barrier.arrive_and_wait();
+        WORKBOOK_SIM_CHECK(arrived[phase] == kParties); // left before everyone had arrived
+        WORKBOOK_SIM_CHECK(index < kParties && !index_taken[phase][index < kParties ? index : 0]);
+        index_taken[phase][index < kParties ? index : 0] = true;
+      }
+    };
+    sim::sync::thread other(party);
+    party();
+    other.join();
+  }));
+}
+
+TEST_CASE("explored: the last of three parties releases both waiters", "[cyclic_barrier][explored]") {
+  WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
+    int arrived = 0;
+    SimBarrier barrier(3);
+    auto party = [&] {
+      ++arrived;
+      barrier.arrive_and_wait(); // a notify_one leaves one of the two waiters asleep
+      WORKBOOK_SIM_CHECK(arrived == 3);
+    };
+    sim::sync::thread first(party);
+    sim::sync::thread second(party);
+    party();
+    first.join();
+    second.join();
+  }));
+}
+
+TEST_CASE("explored: the completion runs once per phase before anyone is released",
+          "[cyclic_barrier][explored]") {
+  WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
+    sim::sync::atomic<int> completions{0}; // an atomic: the completion is a point where others may run
+    SimBarrier barrier(2, [&] { ++completions; });
+    auto party = [&] {
+      for (int phase = 1; phase <= 2; ++phase) {
+        barrier.arrive_and_wait();
+        WORKBOOK_SIM_CHECK(completions.load() ==
+                           phase); // released before the completion ran, or it ran twice
+      }
+    };
+    sim::sync::thread other(party);
+    party();
+    other.join();
+  }));
+}
+
+TEST_CASE("explored: a completion that throws still releases the phase and reaches the last arriver",
+          "[cyclic_barrier][explored]") {
+  WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
+    int phase = 0;
+    SimBarrier barrier(2, [&] {
+      if (++phase == 1) {
+        throw std::runtime_error("completion of phase 1");
+      }
+    });
+    int threw = 0;
+    auto party = [&] {
+      try {
+        barrier.arrive_and_wait();
+      } catch (const std::runtime_error&) {
+        ++threw;
+      }
+      barrier.arrive_and_wait(); // the barrier still works for the next phase
+    };
+    sim::sync::thread other(party);
+    party();
+    other.join();
+    WORKBOOK_SIM_CHECK(threw == 1); // only the last arriver ran the completion
+    WORKBOOK_SIM_CHECK(phase == 2);
+  }));
 }

@@ -2,7 +2,8 @@
 // threads blocked in the (instrumented) condition variable, never by sleeping.
 #include "event.hpp"
 
-#include <instrumented_cv.hpp>
+#include <instrumented_sync.hpp>
+#include <sim/catch_sim.hpp>
 
 #include <catch.hpp>
 
@@ -12,10 +13,12 @@
 #include <vector>
 
 using workbook::locks::Event;
-using workbook::testing::InstrumentedConditionVariable;
+using workbook::testing::InstrumentedSync;
 using workbook::testing::WaitStats;
-using TestEvent = Event<InstrumentedConditionVariable>;
+using TestEvent = Event<InstrumentedSync>;
 using namespace std::chrono_literals;
+namespace sim = workbook::sim;
+using SimEvent = Event<sim::sync>;
 
 TEST_CASE("an event starts clear and set and clear change the flag", "[event]") {
   Event<> event;
@@ -139,4 +142,76 @@ TEST_CASE("wait_for times out on a clear event and reports a set one", "[event]"
   setter.join();
   event.clear();
   CHECK_FALSE(event.wait_for(1ms));
+}
+
+// Explored: each scenario runs under every schedule within the explorer's
+// bounds (two preemptions, one spurious wakeup), on the simulated policy.
+
+TEST_CASE("explored: set wakes every waiter and no wait returns before set", "[event][explored]") {
+  WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
+    SimEvent event;
+    bool setting = false; // written by main just before set(): one thread runs at a time
+    auto waiter = [&] {
+      event.wait();
+      WORKBOOK_SIM_CHECK(setting); // a wait returned for nothing
+    };
+    sim::sync::thread first(waiter);
+    sim::sync::thread second(waiter);
+    setting = true;
+    event.set(); // a notify_one leaves a waiter asleep: a deadlock in some schedule
+    first.join();
+    second.join();
+  }));
+}
+
+TEST_CASE("explored: set then clear still releases the threads waiting at the set", "[event][explored]") {
+  WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
+    SimEvent event;
+    int released = 0;
+    auto waiter = [&] {
+      event.wait();
+      ++released;
+    };
+    sim::sync::thread first(waiter);
+    sim::sync::thread second(waiter);
+    WORKBOOK_SIM_CHECK(sim::await_blocked(2)); // both wait now
+    event.set();
+    event.clear(); // a waiter that re-checks only the flag sleeps for ever
+    first.join();
+    second.join();
+    WORKBOOK_SIM_CHECK(released == 2);
+    WORKBOOK_SIM_CHECK(!event.is_set());
+  }));
+}
+
+TEST_CASE("explored: a wait that starts after clear waits for the next set", "[event][explored]") {
+  WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
+    SimEvent event;
+    event.set();
+    event.clear();
+    bool second_set = false;
+    sim::sync::thread waiter([&] {
+      event.wait();
+      WORKBOOK_SIM_CHECK(second_set); // released by the set before it started waiting
+    });
+    second_set = true;
+    event.set();
+    waiter.join();
+  }));
+}
+
+TEST_CASE("explored: wait_for returns at its exact deadline across spurious wakeups", "[event][explored]") {
+  WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
+    SimEvent event;
+    sim::sync::thread setter([&] {
+      sim::sync::this_thread::sleep_for(30ms);
+      event.set();
+    });
+    const auto start = sim::clock::now();
+    WORKBOOK_SIM_CHECK(!event.wait_for(10ms));
+    WORKBOOK_SIM_CHECK(sim::clock::now() == start + 10ms); // not later: the deadline was not restarted
+    WORKBOOK_SIM_CHECK(event.wait_for(1h));                // set at 30 ms
+    WORKBOOK_SIM_CHECK(sim::clock::now() == start + 30ms);
+    setter.join();
+  }));
 }

@@ -1,7 +1,8 @@
 // Hidden tests for the reentrant_lock exercise.
 #include "reentrant_lock.hpp"
 
-#include <instrumented_cv.hpp>
+#include <instrumented_sync.hpp>
+#include <sim/catch_sim.hpp>
 
 #include <catch.hpp>
 
@@ -12,9 +13,11 @@
 
 using workbook::locks::not_owner;
 using workbook::locks::ReentrantLock;
-using workbook::testing::InstrumentedConditionVariable;
+using workbook::testing::InstrumentedSync;
 using workbook::testing::WaitStats;
-using TestLock = ReentrantLock<InstrumentedConditionVariable>;
+using TestLock = ReentrantLock<InstrumentedSync>;
+namespace sim = workbook::sim;
+using SimLock = ReentrantLock<sim::sync>;
 
 TEST_CASE("the owner may lock again and must unlock as many times", "[reentrant_lock]") {
   WaitStats::reset();
@@ -110,4 +113,69 @@ TEST_CASE("four threads never hold it at once and lose no update", "[reentrant_l
   }
   CHECK(counter == 20000);
   CHECK(peak.load() == 1);
+}
+
+// Explored: each scenario runs under every schedule within the explorer's
+// bounds (two preemptions, one spurious wakeup), on the simulated policy.
+
+TEST_CASE("explored: two threads never hold it at once and the owner re-enters",
+          "[reentrant_lock][explored]") {
+  WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
+    SimLock lock;
+    sim::sync::atomic<int> holders{0};
+    auto critical = [&] {
+      lock.lock();
+      lock.lock(); // the owner again: one more level, no wait
+      WORKBOOK_SIM_CHECK(lock.depth() == 2);
+      WORKBOOK_SIM_CHECK(++holders == 1); // two holders at once
+      --holders;
+      lock.unlock();
+      WORKBOOK_SIM_CHECK(lock.depth() == 1); // still held: one level left
+      lock.unlock();
+    };
+    sim::sync::thread other(critical);
+    critical();
+    other.join();
+    WORKBOOK_SIM_CHECK(lock.depth() == 0);
+  }));
+}
+
+TEST_CASE("explored: a thread waiting for the lock gets it when the last level is released",
+          "[reentrant_lock][explored]") {
+  WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
+    SimLock lock;
+    bool held = true; // main holds the lock from here until it says otherwise
+    lock.lock();
+    lock.lock();
+    sim::sync::thread other([&] {
+      lock.lock();               // must wait: a lost wakeup leaves it waiting for ever
+      WORKBOOK_SIM_CHECK(!held); // it got a lock its owner still held
+      lock.unlock();
+    });
+    lock.unlock();
+    held = false;
+    lock.unlock();
+    other.join();
+  }));
+}
+
+TEST_CASE("explored: an unlock by a thread that does not hold the lock throws and changes nothing",
+          "[reentrant_lock][explored]") {
+  WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
+    SimLock lock;
+    lock.lock();
+    sim::sync::thread other([&] {
+      bool threw = false;
+      try {
+        lock.unlock();
+      } catch (const not_owner&) {
+        threw = true;
+      }
+      WORKBOOK_SIM_CHECK(threw);
+      WORKBOOK_SIM_CHECK(!lock.try_lock()); // still main's
+    });
+    other.join();
+    WORKBOOK_SIM_CHECK(lock.depth() == 1);
+    lock.unlock();
+  }));
 }

@@ -1,7 +1,8 @@
 // Hidden tests for the rw_lock exercise.
 #include "rw_lock.hpp"
 
-#include <instrumented_cv.hpp>
+#include <instrumented_sync.hpp>
+#include <sim/catch_sim.hpp>
 
 #include <catch.hpp>
 
@@ -13,9 +14,11 @@
 #include <vector>
 
 using workbook::locks::RwLock;
-using workbook::testing::InstrumentedConditionVariable;
+using workbook::testing::InstrumentedSync;
 using workbook::testing::WaitStats;
-using TestLock = RwLock<InstrumentedConditionVariable>;
+using TestLock = RwLock<InstrumentedSync>;
+namespace sim = workbook::sim;
+using SimLock = RwLock<sim::sync>;
 
 TEST_CASE("readers hold the lock together", "[rw_lock]") {
   RwLock<> lock;
@@ -162,4 +165,116 @@ TEST_CASE("writers are alone and readers see whole writes under contention", "[r
   CHECK(violations.load() == 0);
   CHECK(a == 4000);
   CHECK(b == 4000);
+}
+
+// Explored: each scenario runs under every schedule within the explorer's
+// bounds (two preemptions, one spurious wakeup), on the simulated policy.
+
+TEST_CASE("explored: a writer is alone and readers share", "[rw_lock][explored]") {
+  bool readers_together = false; // seen in some schedule: kept across executions
+  WORKBOOK_CHECK_EXPLORED(sim::explore({}, [&] {
+    SimLock lock;
+    int readers = 0; // one thread runs at a time: plain counters will do
+    bool writing = false;
+    sim::sync::atomic<int> tick{0}; // a scheduling point inside each critical section
+    auto reader = [&] {
+      lock.lock_shared();
+      ++readers;
+      WORKBOOK_SIM_CHECK(!writing); // a reader next to a writer
+      readers_together = readers_together || readers == 2;
+      tick.load();
+      --readers;
+      lock.unlock_shared();
+    };
+    sim::sync::thread first(reader);
+    sim::sync::thread second(reader);
+    lock.lock();
+    writing = true;
+    WORKBOOK_SIM_CHECK(readers == 0); // a writer next to a reader
+    tick.load();
+    writing = false;
+    lock.unlock();
+    first.join();
+    second.join();
+  }));
+  INFO("in no schedule were two readers inside at once: readers must share the lock");
+  CHECK(readers_together);
+}
+
+TEST_CASE("explored: a reader that comes after a waiting writer goes after it", "[rw_lock][explored]") {
+  WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
+    SimLock lock;
+    int order = 0;
+    int writer_at = -1;
+    int reader_at = -1;
+    lock.lock_shared(); // main is a reader
+    sim::sync::thread writer([&] {
+      lock.lock();
+      writer_at = order++;
+      lock.unlock();
+    });
+    sim::await_blocked(1);                       // the writer waits for main
+    WORKBOOK_SIM_CHECK(!lock.try_lock_shared()); // writers first: no new reader, even a trying one
+    sim::sync::thread late_reader([&] {
+      lock.lock_shared();
+      reader_at = order++;
+      lock.unlock_shared();
+    });
+    sim::await_blocked(2); // the late reader waits behind the writer
+    lock.unlock_shared();  // the last reader out lets the writer in
+    writer.join();
+    late_reader.join();
+    WORKBOOK_SIM_CHECK(writer_at == 0);
+    WORKBOOK_SIM_CHECK(reader_at == 1);
+  }));
+}
+
+TEST_CASE("explored: a writer's unlock lets every waiting reader in", "[rw_lock][explored]") {
+  WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
+    SimLock lock;
+    lock.lock(); // main writes
+    int inside = 0;
+    auto reader = [&] {
+      lock.lock_shared(); // one notify_one for the readers leaves the other asleep for good
+      ++inside;
+      lock.unlock_shared();
+    };
+    sim::sync::thread first(reader);
+    sim::sync::thread second(reader);
+    sim::await_blocked(2);
+    lock.unlock();
+    first.join();
+    second.join();
+    WORKBOOK_SIM_CHECK(inside == 2);
+  }));
+}
+
+TEST_CASE("explored: the last of two readers out lets a waiting writer in", "[rw_lock][explored]") {
+  WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
+    SimLock lock;
+    sim::sync::atomic<bool> go{false};
+    int inside = 0;     // readers holding shared access (one thread runs at a time)
+    lock.lock_shared(); // main is the first reader
+    ++inside;
+    sim::sync::thread reader([&] {
+      lock.lock_shared();
+      ++inside;
+      go.wait(false); // holds shared access until main says go
+      --inside;
+      lock.unlock_shared(); // the last reader out
+    });
+    sim::await_blocked(1);
+    sim::sync::thread writer([&] {
+      lock.lock(); // a notify before the count drops is lost: it waits for ever
+      WORKBOOK_SIM_CHECK(inside == 0);
+      lock.unlock();
+    });
+    sim::await_blocked(2); // the writer waits for the readers
+    --inside;
+    lock.unlock_shared();
+    go = true;
+    go.notify_all();
+    reader.join();
+    writer.join();
+  }));
 }
