@@ -117,6 +117,8 @@ Options parse_options(const std::vector<std::string>& args) {
       options.build_dir = value("--build");
     } else if (arg == "--tsan") {
       options.tsan = true;
+    } else if (arg == "--quick" || arg == "--no-tsan") {
+      options.quick = true;
     } else if (arg == "--force") {
       options.force = true;
     } else if (arg == "--yes" || arg == "-y") {
