@@ -78,20 +78,32 @@ void print_result(std::ostream& out, const ExerciseResult& result, const Termina
         << "  load). The result can be right by luck; the program is still undefined.\n";
     return;
   }
-  out << terminal.paint(exercise.name + ": " + to_string(verdict.state), colour) << ", " << verdict.passed
-      << " of " << verdict.total << " test cases pass";
+  std::string state = to_string(verdict.state);
+  if (verdict.state == State::crashed && reports > 0) {
+    for (const auto& one : result.cases) {
+      if (!one.report.empty()) {
+        state = one.report.kind + " (" + one.report.tool + ")"; // "data race (ThreadSanitizer)"
+        break;
+      }
+    }
+  }
+  out << terminal.paint(exercise.name + ": " + state, colour) << ", " << verdict.passed << " of "
+      << verdict.total << " test cases pass";
   if (result.race_checked && verdict.state != State::done) {
     out << " under ThreadSanitizer";
   }
   out << ".";
   if (verdict.state == State::done) {
-    out << (result.race_checked ? " No data race under ThreadSanitizer." : "");
+    out << (result.race_checked ? " No data race under ThreadSanitizer." : "")
+        << (result.race_check_skipped ? " Not checked for data races (--quick): it is done once "
+                                        "ThreadSanitizer agrees."
+                                      : "");
   } else if (verdict.state == State::deadlocked) {
     out << " A test case hit the watchdog: look for a wait whose notify never comes, or two locks taken in "
            "opposite orders.";
   } else if (verdict.state == State::crashed) {
     if (reports > 0) {
-      out << " A sanitizer stopped a test case: its report, above, names the bug and where it happened.";
+      out << " The sanitizer's report, above, says where.";
     } else {
       out << " A test case crashed: run it alone under a debugger (gdb --args " << build_dir << "/chapters/"
           << exercise.chapter << "/grade_" << exercise.name << " \"CASE\").";

@@ -184,6 +184,11 @@ std::string watchdog_block(const std::string& output, const std::string& root) {
     }
     block += "\n  " + std::string(stack.thread == "main" ? "the test's main thread" : "another thread") +
              ": " + stack.where + (stack.function.empty() ? "" : " in " + stack.function);
+    if (stack.in_exercise) {
+      if (const std::string code = source_line(root, stack.where); !code.empty()) {
+        block += "\n    | " + code;
+      }
+    }
   }
   return block;
 }

@@ -384,11 +384,27 @@ std::string describe_report(const SanitizerReport& report, const std::string& ro
     if (starts_with(section.heading, "Thread T") && contains(section.heading, "created")) {
       continue; // said with the access the thread made
     }
+    if (contains(section.heading, "'<null>'")) {
+      continue; // TSan's second, nameless view of a stack location
+    }
     std::string heading = section.heading;
-    // "Read of size 8 by main thread" -> "read of size 8", the thread said below.
-    for (const char* by : {" by main thread", " by thread ", " in thread ", " in main thread"}) {
-      if (const auto at = heading.find(by); at != std::string::npos) {
-        heading.erase(at);
+    const bool memory = starts_with(heading, "The memory: ");
+    if (memory) {
+      // "The memory: stack of main thread." / "...heap block of size 8 allocated by main thread"
+      if (!heading.empty() && heading.back() == '.') {
+        heading.pop_back();
+      }
+      for (const std::string main : {"main thread"}) {
+        if (const auto at = heading.find(main); at != std::string::npos) {
+          heading.replace(at, main.size(), "the test's main thread");
+        }
+      }
+    } else {
+      // "Read of size 8 by main thread" -> "Read of size 8", the thread said below.
+      for (const char* by : {" by main thread", " by thread ", " in thread ", " in main thread"}) {
+        if (const auto at = heading.find(by); at != std::string::npos) {
+          heading.erase(at);
+        }
       }
     }
     out << "  " << heading;
@@ -398,8 +414,10 @@ std::string describe_report(const SanitizerReport& report, const std::string& ro
     if (!section.function.empty()) {
       out << " in " << section.function;
     }
-    if (const std::string thread = describe_thread(section.thread, report); !thread.empty()) {
-      out << "\n    by " << thread;
+    if (!memory) {
+      if (const std::string thread = describe_thread(section.thread, report); !thread.empty()) {
+        out << "\n    by " << thread;
+      }
     }
     out << "\n";
     if (section.in_exercise) {

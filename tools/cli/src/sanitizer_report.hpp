@@ -37,6 +37,10 @@ SanitizerReport parse_sanitizer_report(const std::string& output, const std::str
 /// The lines of the learner's file are quoted (`root` is where they live).
 std::string describe_report(const SanitizerReport& report, const std::string& root);
 
+/// The text of `where` ("exercises/x.hpp:40", relative to `root`), trimmed;
+/// "" when it cannot be read.
+std::string source_line(const std::string& root, const std::string& where);
+
 /// One line for the progress table: "data race: exercises/x.hpp:40 and :52".
 std::string one_line(const SanitizerReport& report);
 

@@ -387,6 +387,7 @@ ExerciseResult Workspace::grade_one(const Exercise& exercise) {
   }
   result = grade_in(build_dir_, book, exercise);
   if (result.verdict.state != State::done || !checks_races()) {
+    result.race_check_skipped = result.verdict.state == State::done && options_.quick;
     return result;
   }
   const Manifest& tsan_book = tsan_manifest();

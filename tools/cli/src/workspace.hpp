@@ -17,9 +17,10 @@ namespace workbook::cli {
 struct ExerciseResult {
   Verdict verdict;
   std::vector<CaseResult> cases;
-  std::string compile_error; ///< the readable excerpt when it does not compile
-  bool stub_missing = false; ///< the learner's file is gone (reset brings it back)
-  bool race_checked = false; ///< graded under ThreadSanitizer too (its cases are the ones shown)
+  std::string compile_error;       ///< the readable excerpt when it does not compile
+  bool stub_missing = false;       ///< the learner's file is gone (reset brings it back)
+  bool race_checked = false;       ///< graded under ThreadSanitizer too (its cases are the ones shown)
+  bool race_check_skipped = false; ///< passes, but --quick skipped ThreadSanitizer
 };
 
 class Workspace {
