@@ -26,6 +26,9 @@ std::string trim(const std::string& text) {
 }
 
 std::string without_root(std::string text, const std::string& root) {
+  for (std::size_t at; (at = text.find("/./")) != std::string::npos;) {
+    text.erase(at, 2); // clang writes "/root/./exercises/x.hpp"
+  }
   if (!root.empty()) {
     const std::string prefix = root + "/";
     for (std::size_t at; (at = text.find(prefix)) != std::string::npos;) {
@@ -195,7 +198,7 @@ std::string thread_of(const std::string& heading) {
   static const std::regex thread(R"(\b(?:by|in) thread (T\d+))");
   std::smatch match;
   if (std::regex_search(heading, match, thread)) {
-    return match[1];
+    return match[1] == "T0" ? "main" : std::string(match[1]); // AddressSanitizer's T0 is the main thread
   }
   if (contains(heading, "main thread")) {
     return "main";
@@ -332,6 +335,10 @@ SanitizerReport parse_sanitizer_report(const std::string& output, const std::str
       continue;
     }
     lines.push_back(line);
+    if (report.tool != "ThreadSanitizer" &&
+        (starts_with(line, "SUMMARY: ") || starts_with(line, "Shadow bytes around"))) {
+      break; // AddressSanitizer's summary ends what is worth reading; its shadow map follows
+    }
     if (starts_with(line, "SUMMARY: ") || starts_with(line, "==================") ||
         (report.tool == "UBSan" && !is_frame(line) && lines.size() > 1 && trim(line).empty())) {
       if (starts_with(line, "SUMMARY: ")) {
@@ -401,7 +408,8 @@ std::string describe_report(const SanitizerReport& report, const std::string& ro
       }
     } else {
       // "Read of size 8 by main thread" -> "Read of size 8", the thread said below.
-      for (const char* by : {" by main thread", " by thread ", " in thread ", " in main thread"}) {
+      for (const char* by :
+           {" by main thread", " by thread ", " in thread ", " in main thread", " thread T"}) {
         if (const auto at = heading.find(by); at != std::string::npos) {
           heading.erase(at);
         }
