@@ -223,6 +223,89 @@ namespace {
 
 // Builds the graders of `exercises` in `build_dir` (-k 0: one that does not
 // compile does not stop the others) and runs their tests in one ctest.
+// A verdict is kept next to the grader it came from and used again while
+// the grader is the same file (its modification time and size): `status`
+// and `next` re-run only the tests of what was rebuilt.
+fs::path cache_file(const std::string& build_dir, const Exercise& exercise) {
+  return fs::path(build_dir) / "workbook-verdicts" / (exercise.name + ".xml");
+}
+
+std::string grader_stamp(const std::string& build_dir, const Exercise& exercise) {
+  const fs::path grader = fs::path(build_dir) / "chapters" / exercise.chapter / ("grade_" + exercise.name);
+  std::error_code error;
+  const auto time = fs::last_write_time(grader, error);
+  if (error) {
+    return "";
+  }
+  const auto size = fs::file_size(grader, error);
+  if (error) {
+    return "";
+  }
+  return "<!-- grader " + std::to_string(time.time_since_epoch().count()) + " " + std::to_string(size) +
+         " -->";
+}
+
+void save_verdict(const std::string& build_dir, const Exercise& exercise,
+                  const std::vector<TestRecord>& records) {
+  std::error_code ignored;
+  fs::remove(cache_file(build_dir, exercise), ignored);
+  std::string text;
+  bool compiled = false;
+  for (const auto& record : records) {
+    if (record.name.rfind(exercise.name + ": ", 0) == 0) {
+      text += record.xml + "\n";
+      compiled = compiled || (record.name == exercise.name + ": compiles" && record.status == "run");
+    }
+  }
+  const std::string stamp = grader_stamp(build_dir, exercise);
+  if (!compiled || stamp.empty()) {
+    return;
+  }
+  fs::create_directories(cache_file(build_dir, exercise).parent_path(), ignored);
+  std::ofstream(cache_file(build_dir, exercise)) << stamp << "\n" << text;
+}
+
+// The cached records of `exercise` if its grader has not changed since.
+std::optional<std::vector<TestRecord>> cached_verdict(const std::string& build_dir,
+                                                      const Exercise& exercise) {
+  const std::string stamp = grader_stamp(build_dir, exercise);
+  if (stamp.empty()) {
+    return std::nullopt;
+  }
+  std::ifstream in(cache_file(build_dir, exercise));
+  std::string first;
+  if (!std::getline(in, first) || first != stamp) {
+    return std::nullopt;
+  }
+  std::ostringstream rest;
+  rest << in.rdbuf();
+  try {
+    return parse_junit(rest.str());
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+// Whether the build's log shows a failed step of the exercise's grader (its
+// old executable is then still there, and must not be taken for current).
+bool build_failed_for(const std::string& log, const Exercise& exercise) {
+  const std::string target = "grade_" + exercise.name;
+  std::istringstream in(log);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("FAILED: ", 0) != 0) {
+      continue;
+    }
+    const bool object = line.find("/" + target + ".dir/") != std::string::npos;
+    const bool link = line.find("/" + target + " ") != std::string::npos ||
+                      (line.size() > target.size() &&
+                       line.compare(line.size() - target.size(), target.size(), target) == 0);
+    if (object || link) {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::vector<TestRecord> build_and_test(const std::string& build_dir,
                                        const std::vector<const Exercise*>& exercises) {
   std::vector<std::string> build{"cmake", "--build", build_dir, "--target"};
@@ -232,7 +315,25 @@ std::vector<TestRecord> build_and_test(const std::string& build_dir,
   build.insert(build.end(), {"--", "-k", "0"});
   const ProcessResult built = run_process(build, true);
   std::ofstream(fs::path(build_dir) / "workbook-build.log") << built.output;
-  return run_ctest(build_dir, {"-R", tests_of(exercises)});
+  std::vector<TestRecord> records;
+  std::vector<const Exercise*> to_test;
+  for (const Exercise* exercise : exercises) {
+    const auto cached =
+        build_failed_for(built.output, *exercise) ? std::nullopt : cached_verdict(build_dir, *exercise);
+    if (cached) {
+      records.insert(records.end(), cached->begin(), cached->end());
+    } else {
+      to_test.push_back(exercise);
+    }
+  }
+  if (!to_test.empty()) {
+    const std::vector<TestRecord> tested = run_ctest(build_dir, {"-R", tests_of(to_test)});
+    for (const Exercise* exercise : to_test) {
+      save_verdict(build_dir, *exercise, tested);
+    }
+    records.insert(records.end(), tested.begin(), tested.end());
+  }
+  return records;
 }
 
 std::vector<const Exercise*> named(const Manifest& book, const std::vector<const Exercise*>& exercises) {
@@ -349,6 +450,7 @@ ExerciseResult Workspace::grade_in(const std::string& build_dir, const Manifest&
     return result;
   }
   const auto records = run_ctest(build_dir, {"-R", "^" + exercise.name + ": "});
+  save_verdict(build_dir, exercise, records);
   result.verdict = grade(just_this, records).front();
   result.verdict.exercise = &exercise;
   result.cases = case_results(exercise, records, book.root);
