@@ -241,8 +241,10 @@ std::string grader_stamp(const std::string& build_dir, const Exercise& exercise)
   if (error) {
     return "";
   }
-  return "<!-- grader " + std::to_string(time.time_since_epoch().count()) + " " + std::to_string(size) +
-         " -->";
+  // A new configuration (another budget, other test cases) rewrites the test list.
+  const auto tests = fs::last_write_time(fs::path(build_dir) / "CTestTestfile.cmake", error);
+  return "<!-- grader " + std::to_string(time.time_since_epoch().count()) + " " + std::to_string(size) + " " +
+         std::to_string(error ? 0 : tests.time_since_epoch().count()) + " -->";
 }
 
 void save_verdict(const std::string& build_dir, const Exercise& exercise,
