@@ -74,22 +74,32 @@ echo "Warming up: grading $exercise (its reference solution) once in each build 
 "$cli" --build "$build" check "$exercise" > "$build/bench-save-to-verdict.log" 2>&1 ||
   { tail -n 20 "$build/bench-save-to-verdict.log"; echo "save_to_verdict: the solution does not pass" >&2; exit 1; }
 
-declare -a quick tsan compile
+# Each run's wall-clock time, and the processor time it used (user + system,
+# children included): on a machine shared with other work the second moves
+# much less than the first.
+declare -a quick tsan compile quick_cpu tsan_cpu compile_cpu
+timed() { # timed WALL_ARRAY CPU_ARRAY command...
+  local -n wall_out="$1" cpu_out="$2"
+  shift 2
+  local started
+  started="$(now)"
+  if [[ -x /usr/bin/time ]]; then # Debian's `time` package
+    /usr/bin/time -f '%U %S' -o "$build/bench-time.txt" "$@" > /dev/null 2>&1
+    wall_out+=("$(since "$started")")
+    cpu_out+=("$(awk '{ printf "%.3f", $1 + $2 }' "$build/bench-time.txt")")
+  else
+    "$@" > /dev/null 2>&1
+    wall_out+=("$(since "$started")")
+    cpu_out+=(0)
+  fi
+}
 for ((i = 1; i <= saves; ++i)); do
   save "q$i"
-  started="$(now)"
-  "$cli" --build "$build" check "$exercise" --quick > /dev/null 2>&1
-  quick+=("$(since "$started")")
-
+  timed quick quick_cpu "$cli" --build "$build" check "$exercise" --quick
   save "t$i"
-  started="$(now)"
-  "$cli" --build "$build" check "$exercise" > /dev/null 2>&1
-  tsan+=("$(since "$started")")
-
+  timed tsan tsan_cpu "$cli" --build "$build" check "$exercise"
   save "c$i" # the grader's build alone: compile and link
-  started="$(now)"
-  cmake --build "$build" --target "grade_$exercise" > /dev/null 2>&1
-  compile+=("$(since "$started")")
+  timed compile compile_cpu cmake --build "$build" --target "grade_$exercise"
 done
 
 quick_median="$(printf '%s\n' "${quick[@]}" | median)"
@@ -100,6 +110,9 @@ printf 'Save to verdict for %s over %d saves (load average %s):\n' "$exercise" "
 printf '  normal grade       median %.2f s (each: %s)\n' "$quick_median" "$(printf '%.2f ' "${quick[@]}")"
 printf '  with ThreadSanitizer median %.2f s (each: %s)\n' "$tsan_median" "$(printf '%.2f ' "${tsan[@]}")"
 printf '  of the normal grade, the build of grade_%s: median %.2f s\n' "$exercise" "$compile_median"
+printf '  processor time (user + system), medians: normal %.2f s, with ThreadSanitizer %.2f s, the build alone %.2f s\n' \
+  "$(printf '%s\n' "${quick_cpu[@]}" | median)" "$(printf '%s\n' "${tsan_cpu[@]}" | median)" \
+  "$(printf '%s\n' "${compile_cpu[@]}" | median)"
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 printf 'claim: save-to-verdict, check %s --quick (median of %d saves) | %.2f s | the 0.75 s goal | %.2fx\n' \

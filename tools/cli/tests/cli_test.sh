@@ -34,7 +34,11 @@ if [[ "$scenario" == setup ]]; then
     cat "$work/tsan-setup.log"
     exit 1
   fi
-  cmake --build "$build-tsan" -- -k 0 > "$work/build-tsan.log" 2>&1
+  graders=()
+  for test in "$fixture"/tools/grader/*/*.test.cpp; do
+    graders+=("grade_$(basename "$test" .test.cpp)")
+  done
+  cmake --build "$build-tsan" --target "${graders[@]}" -- -k 0 > "$work/build-tsan.log" 2>&1
   exit 0
 fi
 
