@@ -55,9 +55,11 @@ solution="${line#*$'\t'}"
 # back on every exit path.
 mkdir -p "$build/workbook-backups"
 backup="$build/workbook-backups/$(basename "$stub" .hpp).bench-$(date +%Y%m%d-%H%M%S).hpp"
-cp -p "$stub" "$backup" || { echo "save_to_verdict: cannot back up $stub" >&2; exit 1; }
+cp "$stub" "$backup" || { echo "save_to_verdict: cannot back up $stub" >&2; exit 1; }
 restore() {
-  cp -p "$backup" "$stub" && cmp -s "$backup" "$stub" && rm -f "$backup" ||
+  # Not `cp -p`: the file must be newer than the grader built from the
+  # solution, or the build would take that grader for up to date.
+  cp "$backup" "$stub" && cmp -s "$backup" "$stub" && rm -f "$backup" ||
     echo "save_to_verdict: your $stub is kept in $backup" >&2
 }
 trap restore EXIT
