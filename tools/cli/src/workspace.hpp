@@ -58,6 +58,9 @@ private:
   void require_build_folder() const;
   void ensure_tsan_build();
   const Manifest& tsan_manifest();
+  /// The ThreadSanitizer build's manifest, or nullptr (said once) when it
+  /// cannot be set up: the grade then goes on without the race check.
+  const Manifest* race_check_build();
   ExerciseResult grade_in(const std::string& build_dir, const Manifest& book, const Exercise& exercise);
 
   Options options_;
