@@ -57,18 +57,57 @@ void print_result(std::ostream& out, const ExerciseResult& result, const Termina
     if (!one.passed && !one.summary.empty()) {
       out << indent(one.summary, "        ");
     }
+    if (!one.report_path.empty()) {
+      out << "        the whole report: " << one.report_path << "\n";
+    }
   }
   const Colour colour = verdict.state == State::done ? Colour::green
                         : verdict.state == State::failing || verdict.state == State::not_started
                             ? Colour::yellow
                             : Colour::red;
-  out << terminal.paint(exercise.name + ": " + to_string(verdict.state), colour) << ", " << verdict.passed
-      << " of " << verdict.total << " test cases pass.";
-  if (verdict.state == State::deadlocked) {
+  int reports = 0;
+  for (const auto& one : result.cases) {
+    reports += one.report.empty() ? 0 : 1;
+  }
+  if (verdict.state == State::races) {
+    out << terminal.paint(exercise.name + ": passes, but races", colour) << ": every test case passes, and "
+        << reports << " of " << verdict.total << " fail under ThreadSanitizer.\n"
+        << "  Two threads touch the same memory, at least one of them writes, and nothing orders the two\n"
+        << "  accesses: guard the data with a mutex, or make one access happen before the other (join the\n"
+        << "  thread, or hand the data over with a latch, a future, or a release store read by an acquire\n"
+        << "  load). The result can be right by luck; the program is still undefined.\n";
+    return;
+  }
+  std::string state = to_string(verdict.state);
+  if (verdict.state == State::crashed && reports > 0) {
+    for (const auto& one : result.cases) {
+      if (!one.report.empty()) {
+        state = one.report.kind + " (" + one.report.tool + ")"; // "data race (ThreadSanitizer)"
+        break;
+      }
+    }
+  }
+  out << terminal.paint(exercise.name + ": " + state, colour) << ", " << verdict.passed << " of "
+      << verdict.total << " test cases pass";
+  if (result.race_checked && verdict.state != State::done) {
+    out << " under ThreadSanitizer";
+  }
+  out << ".";
+  if (verdict.state == State::done) {
+    out << (result.race_checked ? " No data race under ThreadSanitizer." : "")
+        << (result.race_check_skipped ? " Not checked for data races (--quick): it is done once "
+                                        "ThreadSanitizer agrees."
+                                      : "");
+  } else if (verdict.state == State::deadlocked) {
     out << " A test case hit the watchdog: look for a wait whose notify never comes, or two locks taken in "
            "opposite orders.";
   } else if (verdict.state == State::crashed) {
-    out << " A test case crashed: run it alone under a debugger or with --tsan.";
+    if (reports > 0) {
+      out << " The sanitizer's report, above, says where.";
+    } else {
+      out << " A test case crashed: run it alone under a debugger (gdb --args " << build_dir << "/chapters/"
+          << exercise.chapter << "/grade_" << exercise.name << " \"CASE\").";
+    }
   }
   out << "\n";
 }
@@ -82,7 +121,8 @@ int check_command(Workspace& workspace) {
   std::cout << "Grading " << exercise.name << (workspace.options().tsan ? " under ThreadSanitizer" : "")
             << " ..." << std::endl;
   const ExerciseResult result = workspace.grade_one(exercise);
-  print_result(std::cout, result, workspace.terminal(), workspace.build_dir());
+  print_result(std::cout, result, workspace.terminal(),
+               result.race_checked ? workspace.tsan_dir() : workspace.build_dir());
   return result.verdict.state == State::done ? 0 : 1;
 }
 
@@ -134,7 +174,8 @@ int watch_command(Workspace& workspace) {
   };
   const auto show = [&](const Exercise& exercise, const std::string& saved, fs::file_time_type saved_at) {
     const ExerciseResult result = workspace.grade_one(exercise);
-    print_result(std::cout, result, terminal, workspace.build_dir());
+    print_result(std::cout, result, terminal,
+                 result.race_checked ? workspace.tsan_dir() : workspace.build_dir());
     if (!saved.empty()) {
       const std::chrono::duration<double> latency = fs::file_time_type::clock::now() - saved_at;
       std::ostringstream seconds;

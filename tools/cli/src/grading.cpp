@@ -8,6 +8,7 @@ namespace workbook::cli {
 const char* to_string(State state) {
   switch (state) {
   case State::done: return "done";
+  case State::races: return "passes, but races";
   case State::not_started: return "not started";
   case State::failing: return "failing";
   case State::deadlocked: return "deadlock?";
@@ -167,6 +168,31 @@ std::string watchdog_line(const std::string& output) {
   return "did not finish: likely a deadlock or a missed notify";
 }
 
+// The watchdog's verdict and, when it could tell, where each thread was:
+// the line of the learner's file (or else of the test) it was waiting in.
+std::string watchdog_block(const std::string& output, const std::string& root) {
+  std::string block = watchdog_line(output);
+  const auto stacks = parse_watchdog_stacks(output, root);
+  bool any = false;
+  for (const auto& stack : stacks) {
+    if (stack.where.empty()) {
+      continue;
+    }
+    if (!any) {
+      block += "\nwhere the threads were when it ran out:";
+      any = true;
+    }
+    block += "\n  " + std::string(stack.thread == "main" ? "the test's main thread" : "another thread") +
+             ": " + stack.where + (stack.function.empty() ? "" : " in " + stack.function);
+    if (stack.in_exercise) {
+      if (const std::string code = source_line(root, stack.where); !code.empty()) {
+        block += "\n    | " + code;
+      }
+    }
+  }
+  return block;
+}
+
 } // namespace
 
 std::vector<CaseResult> case_results(const Exercise& exercise, const std::vector<TestRecord>& records,
@@ -187,7 +213,12 @@ std::vector<CaseResult> case_results(const Exercise& exercise, const std::vector
     } else {
       const TestRecord& record = *found->second;
       if (contains(record.output, "likely a deadlock") || record.failure_message == "Timeout") {
-        result.summary = watchdog_line(record.output);
+        result.summary = watchdog_block(record.output, root);
+      } else if (result.report = parse_sanitizer_report(record.output, root); !result.report.empty()) {
+        result.summary = describe_report(result.report, root);
+        if (!result.summary.empty() && result.summary.back() == '\n') {
+          result.summary.pop_back();
+        }
       } else if (const std::string cause = crash_cause(record); !cause.empty()) {
         result.summary = "crashed: " + cause;
         if (const std::string block = failure_block(record.output, root); !block.empty()) {
@@ -250,6 +281,12 @@ std::vector<Verdict> grade(const Manifest& manifest, const std::vector<TestRecor
       if (contains(record.output, "likely a deadlock") || record.failure_message == "Timeout") {
         if (deadlock.empty()) {
           deadlock = "\"" + case_name + "\" did not finish: likely a deadlock or a missed notify";
+        }
+      } else if (const SanitizerReport report = parse_sanitizer_report(record.output, manifest.root);
+                 !report.empty()) {
+        if (crash.empty()) {
+          crash = one_line(report) + " (in \"" + case_name + "\")";
+          verdict.sanitizer_report = true;
         }
       } else if (const std::string cause = crash_cause(record); !cause.empty()) {
         if (crash.empty()) {

@@ -3,6 +3,7 @@
 
 #include "junit.hpp"
 #include "manifest.hpp"
+#include "sanitizer_report.hpp"
 
 #include <map>
 #include <string>
@@ -11,7 +12,8 @@
 namespace workbook::cli {
 
 enum class State {
-  done,        ///< every test case passes
+  done,        ///< every test case passes, also under ThreadSanitizer
+  races,       ///< every test case passes, but ThreadSanitizer reports a race (or another bug)
   not_started, ///< compiles; every failure is the stub's not_implemented
   failing,     ///< compiles; some test cases fail
   deadlocked,  ///< a test case hit the watchdog
@@ -27,7 +29,8 @@ struct Verdict {
   State state = State::not_graded;
   int passed = 0;
   int total = 0;
-  std::string detail; ///< first compiler error, failing case, watchdog message...
+  std::string detail;            ///< first compiler error, failing case, watchdog message...
+  bool sanitizer_report = false; ///< a sanitizer's report ended a case (detail says what it found)
 };
 
 /// One verdict per exercise of `manifest`, in book order.
@@ -45,7 +48,9 @@ std::string compiler_error_excerpt(const std::string& log, const std::string& ro
 struct CaseResult {
   std::string name; ///< the TEST_CASE's name
   bool passed = false;
-  std::string summary; ///< why it failed: the failed check and its values, the watchdog's message...
+  std::string summary;     ///< why it failed: the failed check and its values, the watchdog's message...
+  SanitizerReport report;  ///< the sanitizer's report, when one ended the case
+  std::string report_path; ///< where the whole report was saved ("" when there is none)
 };
 
 /// The cases of `exercise` in source order, from the records of one ctest run.

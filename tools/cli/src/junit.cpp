@@ -118,6 +118,9 @@ std::vector<TestRecord> parse_junit(const std::string& xml) {
             body.substr(begin, end == std::string::npos ? std::string::npos : end - begin));
       }
     }
+    const std::size_t element_end =
+        body_end == tag_end ? tag_end + 1 : body_end + std::string("</testcase>").size();
+    record.xml = xml.substr(at, element_end - at);
     records.push_back(std::move(record));
     at = body_end;
   }

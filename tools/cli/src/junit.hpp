@@ -13,6 +13,7 @@ struct TestRecord {
   std::string failure_message; ///< e.g. "Failed", "Timeout", "SEGFAULT", "Exception: ..."
   std::string output;          ///< the test's captured stdout/stderr (may be truncated by ctest)
   double seconds = 0;
+  std::string xml; ///< the <testcase> element as ctest wrote it (kept to cache a verdict)
 };
 
 /// Parses ctest's JUnit output. Throws std::runtime_error on malformed input.

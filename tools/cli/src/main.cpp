@@ -11,6 +11,7 @@
 #include <iostream>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 using namespace workbook::cli;
@@ -35,9 +36,15 @@ int main(int argc, char* argv[]) {
     if (command == commands.end()) {
       throw UsageError("unknown command \"" + options.command + "\" (./workbook help lists them)");
     }
-    if (options.tsan && options.command != "status" && options.command != "check" &&
-        options.command != "watch" && options.command != "list" && options.command != "next") {
-      throw UsageError("--tsan applies to status, list, next, check and watch");
+    for (const auto& [given, flag] :
+         {std::pair{options.tsan, "--tsan"}, std::pair{options.quick, "--quick"}}) {
+      if (given && options.command != "status" && options.command != "check" && options.command != "watch" &&
+          options.command != "list" && options.command != "next") {
+        throw UsageError(std::string(flag) + " applies to status, list, next, check and watch");
+      }
+    }
+    if (options.tsan && options.quick) {
+      throw UsageError("--tsan and --quick contradict each other: --quick skips ThreadSanitizer");
     }
     const auto only_for = [&](bool given, const char* flag, std::initializer_list<const char*> allowed) {
       if (!given) {

@@ -8,19 +8,22 @@ namespace {
 
 const std::map<std::string, std::string>& command_help() {
   static const std::map<std::string, std::string> help = {
-      {"status", R"(usage: workbook status [--tsan]
+      {"status", R"(usage: workbook status [--quick | --tsan]
 
-Builds your exercises, grades every one of them with its hidden tests, and
-prints the progress table: each chapter, each exercise and its state (done,
-not started, failing, does not compile, deadlock?, crashed), and the next
-exercise to do. This is what ./workbook does without a command.
+Grades every exercise with its hidden tests and prints the progress table:
+each chapter, each exercise and its state (done, passes but races, not
+started, failing, does not compile, deadlock?, crashed), and the next
+exercise to do. An exercise whose file is still the shipped stub is not
+started, without being compiled; one that passes is graded again under
+ThreadSanitizer, and is done only if that passes too (--quick skips it).
+This is what ./workbook does without a command.
 )"},
-      {"list", R"(usage: workbook list [CHAPTER] [--tsan]
+      {"list", R"(usage: workbook list [CHAPTER] [--quick | --tsan]
 
 Grades every exercise and prints one line per exercise with its state and
 passing test cases. CHAPTER (01, 01-gil or gil) keeps that chapter's only.
 )"},
-      {"next", R"(usage: workbook next [--tsan]
+      {"next", R"(usage: workbook next [--quick | --tsan]
 
 Grades every exercise, then shows the first one in book order that does not
 pass yet: its task as its doc comment states it, the file to edit, the
@@ -32,14 +35,18 @@ Shows the exercise's hints one layer at a time: the first call gives a
 nudge, each further call one more hint, and the earlier ones again.
 --all shows every layer at once.
 )"},
-      {"check", R"(usage: workbook check EXERCISE [--tsan]
+      {"check", R"(usage: workbook check EXERCISE [--quick | --tsan]
 
-Rebuilds and grades one exercise. A compile error is shown as its first
-error with the source line; a failing test case with the check that failed
-and its values; a deadlock with the watchdog's message. Exit status 0 when
-every test case passes, 1 otherwise.
+Rebuilds and grades one exercise; when every test case passes, grades it
+again under ThreadSanitizer (build/learner-tsan, set up on first need).
+A compile error is shown as its first error with the source line; a failing
+test case with the check that failed and its values; a data race with the
+two accesses in your file and the threads that made them (the whole report
+is kept in a file, named); a deadlock with the watchdog's message and where
+each thread was waiting. Exit status 0 when the exercise is done, 1
+otherwise. --quick skips ThreadSanitizer; --tsan grades under it only.
 )"},
-      {"watch", R"(usage: workbook watch [--tsan] [--poll-ms N]
+      {"watch", R"(usage: workbook watch [--quick | --tsan] [--poll-ms N]
 
 Grades the next exercise, then watches exercises/ and grades again each time
 you save a file there (it polls, so it works in containers and on network
@@ -90,7 +97,9 @@ Commands:
   docs               build the documentation site
 
 Options:
-  --tsan             grade under ThreadSanitizer (build/learner-tsan)
+  --quick            skip the ThreadSanitizer grade of an exercise that passes
+                     (alias --no-tsan): quicker, but "done" is not proven race-free
+  --tsan             grade under ThreadSanitizer only (build/learner-tsan)
   --build DIR        the build folder (default build/learner)
   --help             help for a command: ./workbook check --help
 
@@ -117,6 +126,8 @@ Options parse_options(const std::vector<std::string>& args) {
       options.build_dir = value("--build");
     } else if (arg == "--tsan") {
       options.tsan = true;
+    } else if (arg == "--quick" || arg == "--no-tsan") {
+      options.quick = true;
     } else if (arg == "--force") {
       options.force = true;
     } else if (arg == "--yes" || arg == "-y") {

@@ -18,7 +18,8 @@ struct Options {
   std::string command = "status";
   std::vector<std::string> operands; ///< after the command: an exercise, a chapter, an example's arguments
   std::string build_dir = "build/learner";
-  bool tsan = false;    ///< grade under ThreadSanitizer, in its own build folder
+  bool tsan = false;    ///< grade under ThreadSanitizer only, in its own build folder
+  bool quick = false;   ///< skip the ThreadSanitizer grade of an exercise that passes
   bool force = false;   ///< solution: show it even before the exercise passes
   bool yes = false;     ///< reset: no confirmation
   bool all = false;     ///< hint: every layer at once

@@ -1,6 +1,7 @@
 #include "process.hpp"
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <fcntl.h>
 #include <spawn.h>
@@ -87,6 +88,88 @@ ProcessResult run_process(const std::vector<std::string>& argv, bool capture,
     result.signal = WTERMSIG(status);
   }
   return result;
+}
+
+namespace {
+
+// Reads everything from `fd` until end of file, then closes it.
+std::string drain(int fd) {
+  std::string output;
+  char buffer[65536];
+  for (;;) {
+    const ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n > 0) {
+      output.append(buffer, static_cast<std::size_t>(n));
+    } else if (n == 0 || errno != EINTR) {
+      break;
+    }
+  }
+  close(fd);
+  return output;
+}
+
+} // namespace
+
+BackgroundProcess::BackgroundProcess(std::vector<std::string> argv) {
+  std::vector<char*> args;
+  for (auto& arg : argv) {
+    args.push_back(arg.data());
+  }
+  args.push_back(nullptr);
+  int pipe_fds[2] = {-1, -1};
+  if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
+    throw std::runtime_error(std::string("pipe2: ") + std::strerror(errno));
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDERR_FILENO);
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&attributes, 0); // a group of its own: stop() ends the compilers too
+  pid_t pid = -1;
+  const int error = posix_spawnp(&pid, args[0], &actions, &attributes, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
+  close(pipe_fds[1]);
+  if (error != 0) {
+    close(pipe_fds[0]);
+    throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(error));
+  }
+  pid_ = pid;
+  output_fd_ = pipe_fds[0];
+}
+
+BackgroundProcess::~BackgroundProcess() {
+  if (!finished_) {
+    stop();
+  }
+}
+
+ProcessResult BackgroundProcess::wait() {
+  if (finished_) {
+    return result_;
+  }
+  result_.output = drain(output_fd_);
+  int status = 0;
+  while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status)) {
+    result_.exit_code = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    result_.signal = WTERMSIG(status);
+  }
+  finished_ = true;
+  return result_;
+}
+
+void BackgroundProcess::stop() {
+  if (finished_) {
+    return;
+  }
+  kill(-pid_, SIGTERM);
+  wait();
 }
 
 } // namespace workbook::cli

@@ -23,4 +23,25 @@ struct ProcessResult {
 ProcessResult run_process(const std::vector<std::string>& argv, bool capture,
                           const std::optional<std::string>& working_directory = std::nullopt);
 
+/// A build started ahead of need, in a process group of its own, so that
+/// it can be stopped (with everything it started) when it is not needed.
+class BackgroundProcess {
+public:
+  explicit BackgroundProcess(std::vector<std::string> argv);
+  ~BackgroundProcess(); ///< stops it if it still runs
+  BackgroundProcess(const BackgroundProcess&) = delete;
+  BackgroundProcess& operator=(const BackgroundProcess&) = delete;
+
+  /// Waits for it and returns how it ended (with its output).
+  ProcessResult wait();
+  /// Stops it and every process it started (SIGTERM to its process group).
+  void stop();
+
+private:
+  int pid_ = -1;
+  int output_fd_ = -1;
+  bool finished_ = false;
+  ProcessResult result_;
+};
+
 } // namespace workbook::cli

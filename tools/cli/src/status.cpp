@@ -12,6 +12,7 @@ Colour colour_of(State state) {
   case State::done: return Colour::green;
   case State::not_started: return Colour::dim;
   case State::failing: return Colour::yellow;
+  case State::races:
   case State::deadlocked:
   case State::crashed:
   case State::does_not_compile: return Colour::red;
@@ -25,6 +26,7 @@ const char* mark_of(State state) {
   case State::done: return "[x]";
   case State::not_started: return "[ ]";
   case State::failing: return "[~]";
+  case State::races:
   case State::deadlocked:
   case State::crashed:
   case State::does_not_compile: return "[!]";
@@ -108,9 +110,7 @@ void print_status(std::ostream& out, const Manifest& manifest, const std::vector
         << " -L '^" << exercise.name << "$'\n"
         << "  stuck? ./workbook hint " << exercise.name << "\n";
   } else if (total > 0) {
-    out << "\n"
-        << terminal.paint("Every exercise passes. Well done!", Colour::green)
-        << " Try ./workbook status --tsan to grade them under ThreadSanitizer.\n";
+    out << "\n" << terminal.paint("Every exercise passes, race-free. Well done!", Colour::green) << "\n";
   }
 }
 

@@ -3,10 +3,12 @@
 #include "junit.hpp"
 #include "names.hpp"
 #include "process.hpp"
+#include "shipped.hpp"
 
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -51,11 +53,70 @@ std::vector<TestRecord> run_ctest(const std::string& build_dir, const std::vecto
   return parse_junit(read_file(junit));
 }
 
+// A ctest -R pattern for every test of the named exercises.
+std::string tests_of(const std::vector<const Exercise*>& exercises) {
+  std::string pattern = "^(";
+  for (std::size_t i = 0; i < exercises.size(); ++i) {
+    pattern += (i == 0 ? "" : "|") + exercises[i]->name;
+  }
+  return pattern + "): ";
+}
+
+// The value of `name` in a build folder's CMakeCache.txt ("" when absent).
+std::string cache_value(const std::string& build_dir, const std::string& name) {
+  std::ifstream in(fs::path(build_dir) / "CMakeCache.txt");
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(name + ":", 0) == 0) {
+      const auto equals = line.find('=');
+      return equals == std::string::npos ? "" : line.substr(equals + 1);
+    }
+  }
+  return "";
+}
+
+// A file name for the report of a test case: the case's name, reduced.
+std::string report_file_name(const std::string& case_name) {
+  std::string name;
+  for (const char c : case_name) {
+    const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (keep) {
+      name += c;
+    } else if (!name.empty() && name.back() != '-') {
+      name += '-';
+    }
+    if (name.size() >= 60) {
+      break;
+    }
+  }
+  while (!name.empty() && name.back() == '-') {
+    name.pop_back();
+  }
+  return name + ".txt";
+}
+
+// The sanitizer's whole report of each case that has one, kept in the build
+// folder so that `check` can show a few lines and point at the rest.
+void save_reports(const std::string& build_dir, const Exercise& exercise, std::vector<CaseResult>& cases) {
+  const fs::path folder = fs::path(build_dir) / "workbook-reports" / exercise.name;
+  std::error_code ignored;
+  fs::remove_all(folder, ignored);
+  for (auto& one : cases) {
+    if (one.report.empty()) {
+      continue;
+    }
+    fs::create_directories(folder);
+    const fs::path file = folder / report_file_name(one.name);
+    std::ofstream(file) << one.report.text;
+    one.report_path = file.string();
+  }
+}
+
 } // namespace
 
 Workspace::Workspace(const Options& options, Terminal terminal)
     : options_(options), terminal_(terminal),
-      build_dir_(options.tsan ? tsan_folder_for(options.build_dir) : options.build_dir) {}
+      build_dir_(options.tsan ? tsan_folder_for(options.build_dir) : options.build_dir),
+      tsan_dir_(tsan_folder_for(options.build_dir)) {}
 
 void Workspace::require_build_folder() const {
   if (!fs::exists(fs::path(build_dir_) / "CMakeCache.txt")) {
@@ -64,21 +125,44 @@ void Workspace::require_build_folder() const {
   }
 }
 
+bool Workspace::checks_races() const {
+  return !options_.quick && !options_.tsan;
+}
+
 void Workspace::ensure_tsan_build() {
-  if (fs::exists(fs::path(build_dir_) / "workbook-manifest.tsv")) {
+  if (fs::exists(fs::path(tsan_dir_) / "workbook-manifest.tsv") &&
+      fs::exists(fs::path(tsan_dir_) / "build.ninja")) {
     return;
   }
   const Manifest base = read_manifest(options_.build_dir);
-  std::cout << "Configuring the ThreadSanitizer build in " << build_dir_ << " (once) ..." << std::endl;
-  const ProcessResult configure = run_process(
-      {"cmake", "-S", base.project, "-B", build_dir_, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=RelWithDebInfo",
-       "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON", "-DWORKBOOK_SOURCE=" + base.source_tree,
-       "-DWORKBOOK_SANITIZE=thread", "-DWORKBOOK_TEST_BUDGET=60", "-DWORKBOOK_BUILD_DOCS=OFF",
-       "-DWORKBOOK_CONTENT=" + base.root},
-      true);
-  if (!configure.succeeded()) {
-    throw std::runtime_error("configuring the ThreadSanitizer build failed (" + configure.describe() +
-                             "):\n" + configure.output);
+  std::cout << "Setting up the ThreadSanitizer build in " << tsan_dir_
+            << " (once: an exercise is done only when it is race-free) ..." << std::endl;
+  // The same settings as the learner-tsan preset, for this book and chapters.
+  std::vector<std::string> configure{"cmake",
+                                     "-S",
+                                     base.project,
+                                     "-B",
+                                     tsan_dir_,
+                                     "-G",
+                                     "Ninja",
+                                     "-DCMAKE_BUILD_TYPE=RelWithDebInfo",
+                                     "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g",
+                                     "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON",
+                                     "-DWORKBOOK_SOURCE=" + base.source_tree,
+                                     "-DWORKBOOK_SANITIZE=thread",
+                                     "-DWORKBOOK_TEST_BUDGET=60",
+                                     "-DWORKBOOK_BUILD_DOCS=OFF",
+                                     "-DWORKBOOK_CONTENT=" + base.root};
+  for (const char* inherited : {"WORKBOOK_CHAPTERS", "CMAKE_CXX_COMPILER"}) {
+    if (const std::string value = cache_value(options_.build_dir, inherited); !value.empty()) {
+      configure.push_back("-D" + std::string(inherited) + "=" + value);
+    }
+  }
+  const ProcessResult result = run_process(configure, true);
+  std::ofstream(fs::path(tsan_dir_) / "workbook-configure.log") << result.output;
+  if (!result.succeeded()) {
+    throw std::runtime_error("configuring the ThreadSanitizer build failed (" + result.describe() + "):\n" +
+                             result.output);
   }
 }
 
@@ -90,6 +174,17 @@ const Manifest& Workspace::manifest() {
     manifest_ = read_manifest(build_dir_);
   }
   return *manifest_;
+}
+
+const Manifest& Workspace::tsan_manifest() {
+  if (options_.tsan) {
+    return manifest();
+  }
+  if (!tsan_manifest_) {
+    ensure_tsan_build();
+    tsan_manifest_ = read_manifest(tsan_dir_);
+  }
+  return *tsan_manifest_;
 }
 
 const Exercise& Workspace::exercise(const std::string& name) {
@@ -124,41 +219,245 @@ std::string Workspace::path_of(const std::string& relative) {
   return (fs::path(manifest().root) / relative).string();
 }
 
+namespace {
+
+// Builds the graders of `exercises` in `build_dir` (-k 0: one that does not
+// compile does not stop the others) and runs their tests in one ctest.
+// A verdict is kept next to the grader it came from and used again while
+// the grader is the same file (its modification time and size): `status`
+// and `next` re-run only the tests of what was rebuilt.
+fs::path cache_file(const std::string& build_dir, const Exercise& exercise) {
+  return fs::path(build_dir) / "workbook-verdicts" / (exercise.name + ".xml");
+}
+
+std::string grader_stamp(const std::string& build_dir, const Exercise& exercise) {
+  const fs::path grader = fs::path(build_dir) / "chapters" / exercise.chapter / ("grade_" + exercise.name);
+  std::error_code error;
+  const auto time = fs::last_write_time(grader, error);
+  if (error) {
+    return "";
+  }
+  const auto size = fs::file_size(grader, error);
+  if (error) {
+    return "";
+  }
+  // A new configuration (another budget, other test cases) rewrites the test list.
+  const auto tests = fs::last_write_time(fs::path(build_dir) / "CTestTestfile.cmake", error);
+  return "<!-- grader " + std::to_string(time.time_since_epoch().count()) + " " + std::to_string(size) + " " +
+         std::to_string(error ? 0 : tests.time_since_epoch().count()) + " -->";
+}
+
+void save_verdict(const std::string& build_dir, const Exercise& exercise,
+                  const std::vector<TestRecord>& records) {
+  std::error_code ignored;
+  fs::remove(cache_file(build_dir, exercise), ignored);
+  std::string text;
+  bool compiled = false;
+  for (const auto& record : records) {
+    if (record.name.rfind(exercise.name + ": ", 0) == 0) {
+      text += record.xml + "\n";
+      compiled = compiled || (record.name == exercise.name + ": compiles" && record.status == "run");
+    }
+  }
+  const std::string stamp = grader_stamp(build_dir, exercise);
+  if (!compiled || stamp.empty()) {
+    return;
+  }
+  fs::create_directories(cache_file(build_dir, exercise).parent_path(), ignored);
+  std::ofstream(cache_file(build_dir, exercise)) << stamp << "\n" << text;
+}
+
+// The cached records of `exercise` if its grader has not changed since.
+std::optional<std::vector<TestRecord>> cached_verdict(const std::string& build_dir,
+                                                      const Exercise& exercise) {
+  const std::string stamp = grader_stamp(build_dir, exercise);
+  if (stamp.empty()) {
+    return std::nullopt;
+  }
+  std::ifstream in(cache_file(build_dir, exercise));
+  std::string first;
+  if (!std::getline(in, first) || first != stamp) {
+    return std::nullopt;
+  }
+  std::ostringstream rest;
+  rest << in.rdbuf();
+  try {
+    return parse_junit(rest.str());
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+// Whether the build's log shows a failed step of the exercise's grader (its
+// old executable is then still there, and must not be taken for current).
+bool build_failed_for(const std::string& log, const Exercise& exercise) {
+  const std::string target = "grade_" + exercise.name;
+  std::istringstream in(log);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("FAILED: ", 0) != 0) {
+      continue;
+    }
+    const bool object = line.find("/" + target + ".dir/") != std::string::npos;
+    const bool link = line.find("/" + target + " ") != std::string::npos ||
+                      (line.size() > target.size() &&
+                       line.compare(line.size() - target.size(), target.size(), target) == 0);
+    if (object || link) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::vector<TestRecord> build_and_test(const std::string& build_dir,
+                                       const std::vector<const Exercise*>& exercises) {
+  std::vector<std::string> build{"cmake", "--build", build_dir, "--target"};
+  for (const Exercise* exercise : exercises) {
+    build.push_back("grade_" + exercise->name);
+  }
+  build.insert(build.end(), {"--", "-k", "0"});
+  const ProcessResult built = run_process(build, true);
+  std::ofstream(fs::path(build_dir) / "workbook-build.log") << built.output;
+  std::vector<TestRecord> records;
+  std::vector<const Exercise*> to_test;
+  for (const Exercise* exercise : exercises) {
+    const auto cached =
+        build_failed_for(built.output, *exercise) ? std::nullopt : cached_verdict(build_dir, *exercise);
+    if (cached) {
+      records.insert(records.end(), cached->begin(), cached->end());
+    } else {
+      to_test.push_back(exercise);
+    }
+  }
+  if (!to_test.empty()) {
+    const std::vector<TestRecord> tested = run_ctest(build_dir, {"-R", tests_of(to_test)});
+    for (const Exercise* exercise : to_test) {
+      save_verdict(build_dir, *exercise, tested);
+    }
+    records.insert(records.end(), tested.begin(), tested.end());
+  }
+  return records;
+}
+
+std::vector<const Exercise*> named(const Manifest& book, const std::vector<const Exercise*>& exercises) {
+  std::vector<const Exercise*> found;
+  for (const Exercise* exercise : exercises) {
+    if (const Exercise* same = book.find_exercise(exercise->name)) {
+      found.push_back(same);
+    }
+  }
+  return found;
+}
+
+// Folds the ThreadSanitizer grade of an exercise that passes into its verdict.
+void fold_in_race_check(Verdict& verdict, const Verdict& under_tsan) {
+  if (under_tsan.state == State::done) {
+    return;
+  }
+  if (under_tsan.state == State::crashed && under_tsan.sanitizer_report) {
+    verdict.state = State::races;
+    verdict.detail = under_tsan.detail;
+    return;
+  }
+  if (under_tsan.state == State::not_graded) {
+    return; // the ThreadSanitizer build could not grade it: say what is known
+  }
+  verdict.state = under_tsan.state;
+  verdict.passed = under_tsan.passed;
+  verdict.detail = "under ThreadSanitizer: " + under_tsan.detail;
+}
+
+} // namespace
+
+const Manifest* Workspace::race_check_build() {
+  try {
+    return &tsan_manifest();
+  } catch (const std::exception& error) {
+    std::cout
+        << "workbook: the ThreadSanitizer build could not be set up, so passing exercises are not checked "
+           "for data races (./workbook --quick stops trying):\n"
+        << error.what() << std::endl;
+    options_.quick = true;
+    return nullptr;
+  }
+}
+
 std::vector<Verdict> Workspace::grade_all() {
   const Manifest& book = manifest();
   require_build_folder();
-  std::cout << "Building your exercises (cmake --build " << build_dir_ << ") ..." << std::endl;
-  const ProcessResult build = run_process({"cmake", "--build", build_dir_, "--", "-k", "0"}, true);
-  std::ofstream(fs::path(build_dir_) / "workbook-build.log") << build.output;
+  const std::set<std::string> untouched = untouched_exercises(book);
+  std::vector<const Exercise*> changed;
   std::size_t cases = 0;
   for (const auto& exercise : book.exercises) {
-    cases += exercise.tests.size();
+    if (untouched.count(exercise.name) == 0) {
+      changed.push_back(&exercise);
+      cases += exercise.tests.size();
+    }
   }
-  std::cout << "Grading " << book.exercises.size() << " exercises, " << cases
-            << " test cases (ctest -L exercise) ..." << std::endl;
-  return grade(book, run_ctest(build_dir_, {"-L", "^exercise$"}));
+  std::vector<TestRecord> records;
+  if (!changed.empty()) {
+    std::cout << "Grading the " << changed.size() << " of " << book.exercises.size()
+              << " exercises you have changed, " << cases << " test cases (" << untouched.size()
+              << " untouched: not started) ..." << std::endl;
+    records = build_and_test(build_dir_, changed);
+  } else {
+    std::cout << "Every exercise is the untouched stub: not started." << std::endl;
+  }
+  std::vector<Verdict> verdicts = grade(book, records);
+  for (auto& verdict : verdicts) {
+    if (untouched.count(verdict.exercise->name) != 0) {
+      verdict.state = State::not_started;
+      verdict.detail.clear();
+    }
+  }
+  if (!checks_races()) {
+    return verdicts;
+  }
+  std::vector<const Exercise*> passing;
+  for (const auto& verdict : verdicts) {
+    if (verdict.state == State::done) {
+      passing.push_back(verdict.exercise);
+    }
+  }
+  if (passing.empty()) {
+    return verdicts;
+  }
+  const Manifest* tsan_book_or_null = race_check_build();
+  if (tsan_book_or_null == nullptr) {
+    return verdicts;
+  }
+  const Manifest& tsan_book = *tsan_book_or_null;
+  const auto under_tsan = named(tsan_book, passing);
+  std::cout << "Checking the " << under_tsan.size() << " passing exercise"
+            << (under_tsan.size() == 1 ? "" : "s") << " for data races (ThreadSanitizer, " << tsan_dir_
+            << ") ..." << std::endl;
+  Manifest just_these = tsan_book;
+  just_these.exercises.clear();
+  for (const Exercise* exercise : under_tsan) {
+    just_these.exercises.push_back(*exercise);
+  }
+  const std::vector<Verdict> tsan_verdicts = grade(just_these, build_and_test(tsan_dir_, under_tsan));
+  for (auto& verdict : verdicts) {
+    for (const auto& tsan_verdict : tsan_verdicts) {
+      if (tsan_verdict.exercise->name == verdict.exercise->name) {
+        fold_in_race_check(verdict, tsan_verdict);
+      }
+    }
+  }
+  return verdicts;
 }
 
-ExerciseResult Workspace::grade_one(const Exercise& exercise) {
-  const Manifest& book = manifest();
-  require_build_folder();
+ExerciseResult Workspace::grade_in(const std::string& build_dir, const Manifest& book,
+                                   const Exercise& exercise) {
   ExerciseResult result;
   Manifest just_this = book;
   just_this.exercises = {exercise};
-
-  if (!fs::exists(path_of(exercise.stub))) {
-    result.verdict = grade(just_this, {}).front();
-    result.verdict.exercise = &exercise;
-    result.verdict.state = State::does_not_compile;
-    result.compile_error =
-        exercise.stub + " is missing: ./workbook reset " + exercise.name + " puts the shipped stub back";
-    result.verdict.detail = result.compile_error;
-    return result;
-  }
   const ProcessResult build =
-      run_process({"cmake", "--build", build_dir_, "--target", "grade_" + exercise.name}, true);
+      run_process({"cmake", "--build", build_dir, "--target", "grade_" + exercise.name}, true);
   if (!build.succeeded()) {
-    require_build_folder();
+    if (!fs::exists(fs::path(build_dir) / "CMakeCache.txt")) {
+      throw std::runtime_error("the build folder " + build_dir +
+                               " is missing or was never configured: run ./workbook to set it up again");
+    }
     result.verdict = grade(just_this, {}).front();
     result.verdict.exercise = &exercise;
     result.verdict.state = State::does_not_compile;
@@ -169,11 +468,94 @@ ExerciseResult Workspace::grade_one(const Exercise& exercise) {
     result.verdict.detail = first_compiler_error(build.output, book.root);
     return result;
   }
-  const auto records = run_ctest(build_dir_, {"-R", "^" + exercise.name + ": "});
+  // The grader was just built: its "compiles" test (a second build) is not run again.
+  auto records =
+      run_ctest(build_dir, {"-R", "^" + exercise.name + ": ", "-E", "^" + exercise.name + ": compiles$",
+                            "--fixture-exclude-setup", "^compiles_" + exercise.name + "$"});
+  TestRecord compiled;
+  compiled.name = exercise.name + ": compiles";
+  compiled.status = "run";
+  compiled.xml = "<testcase name=\"" + compiled.name + "\" status=\"run\"/>";
+  records.push_back(compiled);
+  save_verdict(build_dir, exercise, records);
   result.verdict = grade(just_this, records).front();
   result.verdict.exercise = &exercise;
   result.cases = case_results(exercise, records, book.root);
+  save_reports(build_dir, exercise, result.cases);
   return result;
+}
+
+ExerciseResult Workspace::grade_one(const Exercise& exercise) {
+  const Manifest& book = manifest();
+  require_build_folder();
+  ExerciseResult result;
+  if (!fs::exists(path_of(exercise.stub))) {
+    Manifest just_this = book;
+    just_this.exercises = {exercise};
+    result.verdict = grade(just_this, {}).front();
+    result.verdict.exercise = &exercise;
+    result.verdict.state = State::does_not_compile;
+    result.stub_missing = true;
+    result.compile_error =
+        exercise.stub + " is missing: ./workbook reset " + exercise.name + " puts the shipped stub back";
+    result.verdict.detail = result.compile_error;
+    return result;
+  }
+  Manifest just_this = book;
+  just_this.exercises = {exercise};
+  if (untouched_exercises(just_this).count(exercise.name) != 0) {
+    // The shipped stub: every case fails with not_implemented (the stubs
+    // build proves it), so there is nothing to compile.
+    result.verdict.exercise = &exercise;
+    result.verdict.state = State::not_started;
+    result.verdict.total = static_cast<int>(exercise.tests.size());
+    for (const auto& test : exercise.tests) {
+      result.cases.push_back({test.substr(exercise.name.size() + 2), false, "", {}, ""});
+    }
+    return result;
+  }
+  // When the ThreadSanitizer build is already set up, its grader is built
+  // at the same time as the normal one (a second core is free while the
+  // normal grader compiles), and stopped if the normal grade fails.
+  std::optional<BackgroundProcess> tsan_build;
+  if (checks_races() && fs::exists(fs::path(tsan_dir_) / "build.ninja")) {
+    tsan_build.emplace(
+        std::vector<std::string>{"cmake", "--build", tsan_dir_, "--target", "grade_" + exercise.name});
+  }
+  result = grade_in(build_dir_, book, exercise);
+  if (result.verdict.state != State::done) {
+    tsan_build.reset(); // stops it
+  } else if (tsan_build) {
+    tsan_build->wait(); // grade_in builds again: a no-op, or the error if there is one
+  }
+  if (result.verdict.state != State::done || !checks_races()) {
+    result.race_check_skipped = result.verdict.state == State::done && options_.quick;
+    return result;
+  }
+  const Manifest* tsan_book_or_null = race_check_build();
+  if (tsan_book_or_null == nullptr) {
+    result.race_check_skipped = true;
+    return result;
+  }
+  const Manifest& tsan_book = *tsan_book_or_null;
+  const Exercise* under_tsan = tsan_book.find_exercise(exercise.name);
+  if (under_tsan == nullptr) {
+    return result;
+  }
+  std::cout << "Every test case passes; now under ThreadSanitizer (" << tsan_dir_ << ") ..." << std::endl;
+  ExerciseResult race_check = grade_in(tsan_dir_, tsan_book, *under_tsan);
+  race_check.verdict.exercise = &exercise;
+  race_check.race_checked = true;
+  fold_in_race_check(result.verdict, race_check.verdict);
+  if (race_check.verdict.state == State::done) {
+    result.race_checked = true;
+    return result;
+  }
+  race_check.verdict.state = result.verdict.state;
+  race_check.verdict.detail = result.verdict.detail;
+  race_check.verdict.passed =
+      race_check.verdict.state == State::races ? race_check.verdict.passed : result.verdict.passed;
+  return race_check;
 }
 
 } // namespace workbook::cli

@@ -26,6 +26,19 @@ if [[ "$scenario" == setup ]]; then
     -DWORKBOOK_TEST_BUDGET=2 -DWORKBOOK_BUILD_DOCS=OFF > "$work/configure.log" 2>&1 ||
     { cat "$work/configure.log"; exit 1; }
   cmake --build "$build" -- -k 0 > "$work/build.log" 2>&1 # `broken` does not compile, as intended
+  # The first exercise that passes sets up the ThreadSanitizer build, and
+  # says so; then every grader is built there too, so scenarios stay short.
+  "$cli" --build "$build" check passes > "$work/tsan-setup.log" 2>&1
+  if ! grep -q "^Setting up the ThreadSanitizer build in $build-tsan" "$work/tsan-setup.log"; then
+    echo "check of a passing exercise did not set up the ThreadSanitizer build:"
+    cat "$work/tsan-setup.log"
+    exit 1
+  fi
+  graders=()
+  for test in "$fixture"/tools/grader/*/*.test.cpp; do
+    graders+=("grade_$(basename "$test" .test.cpp)")
+  done
+  cmake --build "$build-tsan" --target "${graders[@]}" -- -k 0 > "$work/build-tsan.log" 2>&1
   exit 0
 fi
 
@@ -46,6 +59,7 @@ case "$scenario" in
   list) wb list demo; wb list 07 ;;
   next) wb next ;;
   check) wb check passes; wb check fails; wb check broken; wb check hangs; wb check untouched ;;
+  races) wb check races; wb check races --quick; wb check races --tsan; wb list --quick ;;
   names) wb check passe; wb check zzzzzz; wb hint; wb run hello; wb frobnicate; wb status --force; wb check --tsan ;;
   hint) wb hint fails; wb hint fails; wb hint fails; wb hint passes --all ;;
   solution) wb solution fails; wb solution passes; wb solution fails --force ;;
@@ -94,7 +108,8 @@ esac
 # Paths, timings and timestamps vary from run to run; nothing else may.
 sed -i -E -e "s|$fixture|<fixture>|g" -e "s|$build|<build>|g" -e "s|$work|<work>|g" \
   -e 's/[0-9]+\.[0-9]+ s after the save/N s after the save/' \
-  -e 's/\.[0-9]{8}-[0-9]{6}\.hpp/.<time>.hpp/' "$output"
+  -e 's/\.[0-9]{8}-[0-9]{6}\.hpp/.<time>.hpp/' \
+  -e 's/\(T[0-9]+, /(T<n>, /' "$output"
 if grep -q $'\033' "$output"; then
   echo "colour codes in the output although NO_COLOR is set and it is not a terminal"
   exit 1

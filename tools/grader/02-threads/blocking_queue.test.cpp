@@ -91,57 +91,69 @@ TEST_CASE("put on a full queue blocks until a get makes room", "[blocking_queue]
   CHECK(queue.get() == 2);
 }
 
+// Three waits, each on a queue of its own, so that a waiter that returns
+// early fails its own check at once instead of leaving an item behind that
+// blocks the next part (and the watchdog would then be all the learner saw).
 TEST_CASE("a waiter woken spuriously goes back to waiting", "[blocking_queue]") {
-  WaitStats::reset(true);
-  Queue queue(1);
-  std::optional<int> item;
-  std::atomic<bool> got{false};
-  std::thread consumer([&] {
-    item = queue.get();
-    got = true;
-  });
-  WaitStats::wait_until_blocked_or(1, [&] { return got.load(); }); // woke spuriously once, then waited
-  CHECK(WaitStats::spurious.load() >= 1);
-  const bool got_early = got.load();
-  queue.put(7);
-  consumer.join();
   {
-    INFO("get returned after a spurious wakeup although nothing was put and the queue is open");
-    CHECK_FALSE(got_early);
+    WaitStats::reset(true);
+    Queue queue(1);
+    std::optional<int> item;
+    std::atomic<bool> got{false};
+    std::thread consumer([&] {
+      item = queue.get();
+      got = true;
+    });
+    WaitStats::wait_until_blocked_or(1, [&] { return got.load(); }); // woke spuriously once, then waited
+    const bool got_early = got.load();
+    queue.put(7);
+    consumer.join();
+    INFO("get returned after a spurious wakeup although nothing was put and the queue is open: a waiter "
+         "returned without an item (wait in a loop that re-checks the condition)");
+    REQUIRE_FALSE(got_early);
+    CHECK(WaitStats::spurious.load() >= 1);
     CHECK(item == 7);
   }
-
-  WaitStats::reset(true);
-  got = false;
-  std::thread timed_consumer([&] {
-    item = queue.get_for(1h);
-    got = true;
-  });
-  WaitStats::wait_until_blocked_or(1, [&] { return got.load(); });
-  CHECK(WaitStats::spurious.load() >= 1);
-  const bool timed_got_early = got.load();
-  queue.put(8);
-  timed_consumer.join();
   {
-    INFO("get_for returned after a spurious wakeup long before its timeout");
-    CHECK_FALSE(timed_got_early);
+    WaitStats::reset(true);
+    Queue queue(1);
+    std::optional<int> item;
+    std::atomic<bool> got{false};
+    std::thread timed_consumer([&] {
+      item = queue.get_for(1h);
+      got = true;
+    });
+    WaitStats::wait_until_blocked_or(1, [&] { return got.load(); });
+    const bool timed_got_early = got.load();
+    queue.put(8);
+    timed_consumer.join();
+    INFO("get_for returned after a spurious wakeup long before its timeout: a waiter returned without an "
+         "item (wait until the deadline in a loop that re-checks the condition)");
+    REQUIRE_FALSE(timed_got_early);
+    CHECK(WaitStats::spurious.load() >= 1);
     CHECK(item == 8);
   }
-
-  queue.put(1); // full now
-  std::atomic<bool> put_done{false};
-  std::thread producer([&] {
-    queue.put(2);
-    put_done = true;
-  });
-  WaitStats::wait_until_blocked_or(1, [&] { return put_done.load(); });
-  const bool put_early = put_done.load();
-  CHECK(queue.get() == 1);
-  producer.join();
-  INFO("put returned after a spurious wakeup although the queue was full");
-  CHECK_FALSE(put_early);
-  CHECK(queue.size() == 1);
-  CHECK(queue.get() == 2);
+  {
+    WaitStats::reset(true);
+    Queue queue(1);
+    queue.put(1); // full now
+    std::atomic<bool> put_done{false};
+    std::thread producer([&] {
+      queue.put(2);
+      put_done = true;
+    });
+    WaitStats::wait_until_blocked_or(1, [&] { return put_done.load(); });
+    const bool put_early = put_done.load();
+    const std::optional<int> first = queue.get();
+    producer.join();
+    INFO("put returned after a spurious wakeup although the queue was full: a waiter went on without room "
+         "(wait in a loop that re-checks the condition)");
+    REQUIRE_FALSE(put_early);
+    CHECK(first == 1);
+    CHECK(WaitStats::spurious.load() >= 1);
+    CHECK(queue.size() == 1);
+    CHECK(queue.get() == 2);
+  }
 }
 
 TEST_CASE("close wakes every waiter and a closed queue drains then ends", "[blocking_queue]") {
