@@ -156,7 +156,12 @@ done
 for hook in tools/bench/*.sh; do
   [[ -f "$hook" ]] && ((${#only[@]} == 0)) || continue
   name="$(basename "$hook" .sh)"
+  # A hook may ask for a longer limit with a `# bench-limit: SECONDS` line.
+  saved_limit="$per_program_limit"
+  hook_limit="$(sed -n 's/^# bench-limit: *\([0-9][0-9]*\).*/\1/p' "$hook" | head -n1)"
+  [[ -n "$hook_limit" && -z "${WORKBOOK_BENCH_LIMIT:-}" ]] && per_program_limit="$hook_limit"
   WORKBOOK_BENCH_BUILD="$root/build/bench" run_one "$name" "build/bench/bench-$name.log" bash "$hook"
+  per_program_limit="$saved_limit"
 done
 # ---- end of hooks -------------------------------------------------------------
 
