@@ -21,8 +21,11 @@ namespace workbook::async {
 /// The rules (asyncio's `BaseEventLoop._run_once`), one *iteration* at a time:
 /// 1. If no callback is ready, move the clock to the earliest timer's due
 ///    time (the clock never goes back).
-/// 2. Every timer due at or before the clock becomes ready, earliest first,
-///    and timers due at the same time in the order they were scheduled.
+/// 2. Every timer due at or before the clock becomes ready, after the
+///    callbacks already ready, earliest first; timers due at the same time
+///    in the order they were scheduled. (That tie-break is this exercise's
+///    rule: asyncio's `call_later` documents the order of callbacks
+///    scheduled for the same time as undefined.)
 /// 3. Run exactly the callbacks that are ready now, in order. A callback
 ///    scheduled by a running callback (even with `call_soon`) waits for the
 ///    next iteration.
@@ -30,7 +33,10 @@ namespace workbook::async {
 /// `run_until_idle()` runs iterations until nothing is scheduled;
 /// `run_until(done)` until `done()` is true (checked before each iteration)
 /// or nothing is scheduled. `stop()` makes the current run return once the
-/// current iteration has finished; a later run continues from there.
+/// current iteration has finished; a later run continues from there. Called
+/// when no run is going, `stop()` makes the next run return after its first
+/// iteration (as asyncio's `loop.stop()` before `run_forever()`); a stop
+/// applies to one run only, even one that ends without an iteration.
 ///
 /// If a callback throws, the exception propagates out of the run; the
 /// callbacks of that iteration that had not run yet stay scheduled (they run
@@ -62,7 +68,10 @@ public:
     throw workbook::not_implemented(__FILE__, "Exercise: event_loop");
   }
 
-  /// Schedules `callback` at virtual time `when` (a time in the past means now).
+  /// Schedules `callback` at virtual time `when`. A time already past is taken
+  /// as time(): the callback is due now, runs in the next iteration (after
+  /// timers that were already due at time(), by the rule above), and the
+  /// clock never moves back.
   /// @throws std::invalid_argument if `callback` is empty.
   Handle call_at([[maybe_unused]] TimePoint when, [[maybe_unused]] Callback callback) {
     throw workbook::not_implemented(__FILE__, "Exercise: event_loop");
@@ -88,6 +97,12 @@ public:
   void run_until([[maybe_unused]] const std::function<bool()>& done) {
     throw workbook::not_implemented(__FILE__, "Exercise: event_loop");
   }
+
+private:
+  // Your state: the clock, the next handle, the ready callbacks (with their
+  // handles) and the batch of the iteration being run, the timers ordered by
+  // due time and then by scheduling order (a std::map keyed by the pair), and
+  // whether a stop was asked for.
 };
 
 } // namespace workbook::async

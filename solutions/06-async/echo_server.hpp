@@ -9,10 +9,12 @@
 #include <asio/detached.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/redirect_error.hpp>
+#include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
 
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <system_error>
 #include <utility>
@@ -37,6 +39,7 @@ inline asio::awaitable<void> echo_session(asio::ip::tcp::socket socket) {
 }
 
 inline asio::awaitable<void> serve_echo(asio::ip::tcp::acceptor& acceptor) {
+  asio::steady_timer backoff(acceptor.get_executor());
   for (;;) {
     std::error_code error;
     asio::ip::tcp::socket socket =
@@ -46,7 +49,12 @@ inline asio::awaitable<void> serve_echo(asio::ip::tcp::acceptor& acceptor) {
       co_return; // the acceptor was closed: stop serving
     }
     if (error) {
-      continue; // a connection that failed before we got it (e.g. too many files): keep serving
+      // Out of descriptors (EMFILE, ENFILE) or memory: the connection waits in
+      // the listen queue, so accepting again at once would fail again at once.
+      // Wait a little on a timer (the other sessions go on meanwhile), then retry.
+      backoff.expires_after(std::chrono::milliseconds(50));
+      co_await backoff.async_wait(asio::redirect_error(asio::use_awaitable, error));
+      continue;
     }
     // Each client in its own coroutine, so the loop goes straight back to accepting.
     asio::co_spawn(acceptor.get_executor(), echo_session(std::move(socket)), asio::detached);

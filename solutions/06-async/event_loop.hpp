@@ -82,9 +82,18 @@ public:
   }
 
   void run_until(const std::function<bool()>& done) {
-    stopping_ = false;
-    while (!done() && !stopping_ && !idle()) {
-      run_once();
+    // A stop asked for before the run (stopping_ already set) still lets one
+    // iteration run, as asyncio's loop.stop() before run_forever() does.
+    try {
+      while (!done() && !idle()) {
+        run_once();
+        if (stopping_) {
+          break;
+        }
+      }
+    } catch (...) {
+      stopping_ = false; // a stop applies to one run, even one ended by an exception
+      throw;
     }
     stopping_ = false;
   }

@@ -113,6 +113,56 @@ TEST_CASE("stop ends the run after the current iteration and run resumes where i
   CHECK(order == "123");
 }
 
+TEST_CASE("stop called when no run is going ends the next run after one iteration", "[event_loop]") {
+  EventLoop loop;
+  std::string order;
+  loop.stop(); // nothing scheduled: the next run returns at once and uses the stop up
+  loop.run_until_idle();
+  loop.call_soon([&] {
+    order += 'a';
+    loop.call_soon([&] {
+      order += 'b';
+      loop.call_soon([&] { order += 'c'; });
+    });
+  });
+  loop.run_until_idle(); // no stop pending any more: runs all three iterations
+  CHECK(order == "abc");
+  order.clear();
+  loop.call_soon([&] {
+    order += '1';
+    loop.call_soon([&] { order += '2'; });
+  });
+  loop.stop(); // before the run, as loop.stop() before run_forever() in asyncio
+  loop.run_until_idle();
+  CHECK(order == "1");
+  CHECK_FALSE(loop.idle());
+  loop.run_until_idle(); // the stop applied to one run only
+  CHECK(order == "12");
+}
+
+TEST_CASE("call_at with a time already past runs now and never moves the clock back", "[event_loop]") {
+  EventLoop loop;
+  std::string order;
+  std::vector<EventLoop::TimePoint> seen;
+  loop.call_at(-5ms, [&] { // before the loop's own start: due at once
+    order += 'p';
+    seen.push_back(loop.time());
+  });
+  loop.call_later(10ms, [&] {
+    order += 'a';
+    loop.call_later(0ms, [&] { order += 'b'; });
+    loop.call_at(3ms, [&] { // 7 ms ago: taken as now, so after b, which was scheduled first
+      order += 'c';
+      seen.push_back(loop.time());
+    });
+    loop.call_soon([&] { order += 's'; }); // ready before the due timers
+  });
+  loop.run_until_idle();
+  CHECK(order == "pasbc");
+  CHECK(seen == std::vector<EventLoop::TimePoint>{0ms, 10ms});
+  CHECK(loop.time() == 10ms);
+}
+
 TEST_CASE("run_until stops as soon as its condition holds", "[event_loop]") {
   EventLoop loop;
   int ticks = 0;
