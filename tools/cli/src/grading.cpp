@@ -193,6 +193,29 @@ std::string watchdog_block(const std::string& output, const std::string& root) {
   return block;
 }
 
+// The schedule explorer's report, as the grader prints it before the failed
+// check: the verdict, the shortest failing schedule as a trace, and its
+// replay token. The block runs from the blank line before it to the
+// "Replay exactly this schedule" line; empty when the output has none.
+std::string explored_schedule_block(const std::string& output, const std::string& ctest_name) {
+  const std::string replay_marker = "Replay exactly this schedule: ";
+  const auto replay = output.find(replay_marker);
+  if (replay == std::string::npos) {
+    return {};
+  }
+  const auto replay_end = output.find('\n', replay);
+  const auto blank = output.rfind("\n\n", replay);
+  const auto begin = blank == std::string::npos ? 0 : blank + 2;
+  std::string block =
+      output.substr(begin, (replay_end == std::string::npos ? output.size() : replay_end) - begin);
+  const auto token = block.rfind("WORKBOOK_SIM_REPLAY=");
+  if (token != std::string::npos) {
+    block += "\n(to run exactly this schedule again: " + block.substr(token) +
+             " ctest --test-dir build/learner -R '^" + ctest_name + "$' --output-on-failure)";
+  }
+  return block;
+}
+
 } // namespace
 
 std::vector<CaseResult> case_results(const Exercise& exercise, const std::vector<TestRecord>& records,
@@ -226,6 +249,9 @@ std::vector<CaseResult> case_results(const Exercise& exercise, const std::vector
         }
       } else if (contains(record.output, "not implemented yet")) {
         result.summary = "not implemented yet (the stub still throws workbook::not_implemented)";
+      } else if (const std::string schedule = explored_schedule_block(record.output, test);
+                 !schedule.empty()) {
+        result.summary = relative_to(schedule, root);
       } else {
         result.summary = failure_block(record.output, root);
         if (result.summary.empty()) {
