@@ -140,6 +140,48 @@ function(workbook_benchmark name)
                "benchmark\t${WORKBOOK_CHAPTER}\t${name}\tchapters/${WORKBOOK_CHAPTER}/${name}.cpp\t$<TARGET_FILE:${name}>")
 endfunction()
 
+# _workbook_grader_parts(<out-var> <exercise> <grader> <case-count>): the
+# sources of the exercise's grader. With WORKBOOK_GRADER_PARTS above 1 the
+# hidden test is compiled as that many translation units (at most one per
+# test case), built in parallel and linked into one grader: split_grader
+# (tools/grader/split) writes each as the test file with only its share of
+# the test cases' bodies, lines and file name kept as they are.
+function(_workbook_grader_parts out name grader count)
+  set(parts "${WORKBOOK_GRADER_PARTS}")
+  if(parts STREQUAL "auto")
+    # Past four, each part's fixed cost (the test's includes and helpers) eats the gain.
+    cmake_host_system_information(RESULT parts QUERY NUMBER_OF_LOGICAL_CORES)
+    if(parts GREATER 4)
+      set(parts 4)
+    endif()
+  endif()
+  if(NOT parts MATCHES "^[1-9][0-9]*$")
+    message(FATAL_ERROR "WORKBOOK_GRADER_PARTS must be a positive number or auto, not '${parts}'")
+  endif()
+  if(parts GREATER count)
+    set(parts ${count})
+  endif()
+  if(parts LESS_EQUAL 1)
+    set(${out} "${grader}" PARENT_SCOPE)
+    return()
+  endif()
+  set(prefix "${CMAKE_CURRENT_BINARY_DIR}/graders/${name}")
+  set(sources "")
+  foreach(part RANGE 1 ${parts})
+    list(APPEND sources "${prefix}.part${part}.cpp")
+  endforeach()
+  file(MAKE_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}/graders")
+  add_custom_command(OUTPUT ${sources}
+                     COMMAND workbook_split_grader "${grader}" ${parts} "${prefix}"
+                     DEPENDS "${grader}" workbook_split_grader
+                     COMMENT "Splitting the hidden test of ${name} into ${parts} parts" VERBATIM)
+  # A helper that only another part's test cases use is unused in this one;
+  # the whole file is checked for unused code where WORKBOOK_GRADER_PARTS is 1.
+  set_source_files_properties(${sources} PROPERTIES COMPILE_OPTIONS
+    "-Wno-unused-function;-Wno-unused-variable;$<$<CXX_COMPILER_ID:Clang>:-Wno-unused-member-function;-Wno-unused-const-variable;-Wno-unneeded-internal-declaration>")
+  set(${out} "${sources}" PARENT_SCOPE)
+endfunction()
+
 # workbook_exercise(<name> [LIBS targets...])
 # Compiles the hidden test tools/grader/NN-topic/<name>.test.cpp against
 # ${WORKBOOK_SOURCE}/NN-topic/<name>.hpp into `grade_<name>`, and registers:
@@ -173,9 +215,22 @@ function(workbook_exercise name)
   endif()
   set_property(GLOBAL APPEND PROPERTY WORKBOOK_EXERCISES "${name}")
 
+  # The test cases, read from the source so that an exercise that does not
+  # compile still shows every case it would be graded on.
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${WORKBOOK_CONTENT}/${grader}")
+  file(READ "${WORKBOOK_CONTENT}/${grader}" text)
+  string(REGEX MATCHALL "TEST_CASE\\([ \t\r\n]*\"[^\"]*\"([ \t\r\n]*,[ \t\r\n]*\"[^\"]*\")?" cases "${text}")
+  if(NOT cases)
+    message(FATAL_ERROR "${grader}: no TEST_CASE(\"name\", ...) found")
+  endif()
+  list(LENGTH cases case_count)
+
   set(target grade_${name})
-  add_executable(${target} "${WORKBOOK_CONTENT}/${grader}")
-  target_include_directories(${target} PRIVATE "${WORKBOOK_CONTENT}/${WORKBOOK_SOURCE}/${chapter}")
+  _workbook_grader_parts(grader_sources ${name} "${WORKBOOK_CONTENT}/${grader}" ${case_count})
+  add_executable(${target} ${grader_sources})
+  # The test's own folder, for its quoted includes: a part lives in the build folder.
+  target_include_directories(${target} PRIVATE "${WORKBOOK_CONTENT}/${WORKBOOK_SOURCE}/${chapter}"
+                                               "${WORKBOOK_CONTENT}/tools/grader/${chapter}")
   target_link_libraries(${target} PRIVATE workbook::grader_main workbook::warnings ${arg_LIBS})
   target_precompile_headers(${target} REUSE_FROM workbook_grader_pch)
 
@@ -185,14 +240,6 @@ function(workbook_exercise name)
     FIXTURES_SETUP "compiles_${name}" RESOURCE_LOCK workbook_build TIMEOUT 600
     LABELS "${WORKBOOK_CHAPTER_LABEL};exercise;${name};compile")
 
-  # The test cases, read from the source so that an exercise that does not
-  # compile still shows every case it would be graded on.
-  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${WORKBOOK_CONTENT}/${grader}")
-  file(READ "${WORKBOOK_CONTENT}/${grader}" text)
-  string(REGEX MATCHALL "TEST_CASE\\([ \t\r\n]*\"[^\"]*\"([ \t\r\n]*,[ \t\r\n]*\"[^\"]*\")?" cases "${text}")
-  if(NOT cases)
-    message(FATAL_ERROR "${grader}: no TEST_CASE(\"name\", ...) found")
-  endif()
   set(environment "WORKBOOK_TEST_BUDGET=${WORKBOOK_TEST_BUDGET}")
   if(WORKBOOK_EXPECT_FAILURE)
     list(APPEND environment "WORKBOOK_EXPECT_FAILURE=1")
