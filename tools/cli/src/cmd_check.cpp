@@ -69,7 +69,9 @@ void print_result(std::ostream& out, const ExerciseResult& result, const Termina
   for (const auto& one : result.cases) {
     reports += one.report.empty() ? 0 : 1;
   }
-  if (verdict.state == State::races) {
+  // Graded under ThreadSanitizer alone (--tsan), a race stops a case that
+  // was never seen to pass: the report is the verdict.
+  if (verdict.state == State::races && result.race_checked) {
     out << terminal.paint(exercise.name + ": passes, but races", colour) << ": every test case passes, and "
         << reports << " of " << verdict.total << " fail under ThreadSanitizer.\n"
         << "  Two threads touch the same memory, at least one of them writes, and nothing orders the two\n"
@@ -79,7 +81,7 @@ void print_result(std::ostream& out, const ExerciseResult& result, const Termina
     return;
   }
   std::string state = to_string(verdict.state);
-  if (verdict.state == State::crashed && reports > 0) {
+  if ((verdict.state == State::crashed || verdict.state == State::races) && reports > 0) {
     for (const auto& one : result.cases) {
       if (!one.report.empty()) {
         state = one.report.kind + " (" + one.report.tool + ")"; // "data race (ThreadSanitizer)"
@@ -101,7 +103,7 @@ void print_result(std::ostream& out, const ExerciseResult& result, const Termina
   } else if (verdict.state == State::deadlocked) {
     out << " A test case hit the watchdog: look for a wait whose notify never comes, or two locks taken in "
            "opposite orders.";
-  } else if (verdict.state == State::crashed) {
+  } else if (verdict.state == State::crashed || verdict.state == State::races) {
     if (reports > 0) {
       out << " The sanitizer's report, above, says where.";
     } else {

@@ -46,7 +46,7 @@ int list_command(Workspace& workspace) {
     }
     std::string name = exercise.name;
     name.resize(std::max<std::size_t>(name.size(), 22), ' ');
-    std::string state = to_string(verdict.state);
+    std::string state = state_label(verdict);
     state.resize(std::max<std::size_t>(state.size(), 17), ' ');
     std::cout << exercise.chapter << "  " << name << " "
               << terminal.paint(state, verdict.state == State::done ? Colour::green : Colour::none) << " "

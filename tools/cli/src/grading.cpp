@@ -1,5 +1,7 @@
 #include "grading.hpp"
 
+#include <cctype>
+
 #include <sstream>
 #include <utility>
 
@@ -93,6 +95,13 @@ std::string first_failure_line(const std::string& output) {
 
 } // namespace
 
+std::string state_label(const Verdict& verdict) {
+  if (verdict.state == State::races && verdict.passed < verdict.total) {
+    return "races under TSan";
+  }
+  return to_string(verdict.state);
+}
+
 std::string first_compiler_error(const std::string& log, const std::string& root) {
   std::istringstream in(log);
   std::string line;
@@ -103,6 +112,28 @@ std::string first_compiler_error(const std::string& log, const std::string& root
   }
   return "";
 }
+
+namespace {
+
+// A line that starts a diagnostic or a build tool's message, not code quoted
+// under one: "file:12:5: note: ...", "In file included from ...",
+// "In instantiation of", ninja's "[3/4] ..." and "FAILED: ...".
+bool is_diagnostic(const std::string& line) {
+  if (line.empty() || line.rfind("In file included from", 0) == 0 || line.rfind("FAILED:", 0) == 0 ||
+      line.rfind("ninja:", 0) == 0 || line.front() == '[') {
+    return true;
+  }
+  if (line.front() == ' ' || line.front() == '\t') {
+    return false;
+  }
+  // A location: a path, then ":<line>:" (GCC's "In instantiation of ..."
+  // lines start with a path and a colon too).
+  const std::size_t colon = line.find(':');
+  return colon != std::string::npos && colon + 1 < line.size() &&
+         (std::isdigit(static_cast<unsigned char>(line[colon + 1])) != 0 || line[colon + 1] == ' ');
+}
+
+} // namespace
 
 std::string compiler_error_excerpt(const std::string& log, const std::string& root) {
   std::istringstream in(log);
@@ -115,8 +146,10 @@ std::string compiler_error_excerpt(const std::string& log, const std::string& ro
         excerpt = relative_to(trim(line), root);
         context = 2;
       }
-    } else if (context > 0 && line.find(" | ") != std::string::npos) {
-      excerpt += "\n" + line; // GCC's and clang's "  12 |  code" and "     |  ^~~" lines
+    } else if (context > 0 && !is_diagnostic(line)) {
+      // The quoted code and its caret: GCC's "  12 |  code" and "     |  ^~~"
+      // lines, or clang's code line and its "      ^" line.
+      excerpt += "\n" + line;
       --context;
     } else {
       break;
@@ -289,6 +322,7 @@ std::vector<Verdict> grade(const Manifest& manifest, const std::vector<TestRecor
 
     int stub_failures = 0;
     int failures = 0;
+    int race_reports = 0; // cases ThreadSanitizer stopped with a report
     std::string deadlock;
     std::string crash;
     std::string failure;
@@ -310,6 +344,9 @@ std::vector<Verdict> grade(const Manifest& manifest, const std::vector<TestRecor
         }
       } else if (const SanitizerReport report = parse_sanitizer_report(record.output, manifest.root);
                  !report.empty()) {
+        if (report.tool == "ThreadSanitizer") {
+          ++race_reports;
+        }
         if (crash.empty()) {
           crash = one_line(report) + " (in \"" + case_name + "\")";
           verdict.sanitizer_report = true;
@@ -321,7 +358,12 @@ std::vector<Verdict> grade(const Manifest& manifest, const std::vector<TestRecor
       } else if (contains(record.output, "not implemented yet")) {
         ++stub_failures;
       } else if (failure.empty()) {
-        const std::string why = first_failure_line(record.output);
+        // An explored case's own verdict ("check failed: ...", "deadlock:
+        // ...") says more than the CHECK on the exploration's result.
+        const std::string schedule = explored_schedule_block(record.output, test);
+        const std::string why =
+            schedule.empty() ? first_failure_line(record.output)
+                             : schedule.substr(0, schedule.find('\n')) + ", in a schedule the explorer found";
         failure = "\"" + case_name + "\"" + (why.empty() ? "" : ": " + why);
       }
     }
@@ -331,7 +373,9 @@ std::vector<Verdict> grade(const Manifest& manifest, const std::vector<TestRecor
       verdict.state = State::deadlocked;
       verdict.detail = deadlock;
     } else if (!crash.empty()) {
-      verdict.state = State::crashed;
+      // Graded in the ThreadSanitizer build, a case it stopped with a report
+      // did not crash: it races (when nothing else went wrong).
+      verdict.state = race_reports == failures ? State::races : State::crashed;
       verdict.detail = relative_to(crash, manifest.root);
     } else if (stub_failures == failures && verdict.passed == 0 && failures > 0) {
       verdict.state = State::not_started;

@@ -33,6 +33,11 @@ struct Verdict {
   bool sanitizer_report = false; ///< a sanitizer's report ended a case (detail says what it found)
 };
 
+/// The state as the tables name it: to_string's, except that an exercise
+/// graded under ThreadSanitizer alone (--tsan) whose cases a race stopped
+/// was never seen to pass, so it "races under TSan".
+std::string state_label(const Verdict& verdict);
+
 /// One verdict per exercise of `manifest`, in book order.
 std::vector<Verdict> grade(const Manifest& manifest, const std::vector<TestRecord>& records);
 

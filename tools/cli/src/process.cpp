@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdexcept>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -110,7 +111,7 @@ std::string drain(int fd) {
 
 } // namespace
 
-BackgroundProcess::BackgroundProcess(std::vector<std::string> argv) {
+BackgroundProcess::BackgroundProcess(std::vector<std::string> argv, bool lower_priority) {
   std::vector<char*> args;
   for (auto& arg : argv) {
     args.push_back(arg.data());
@@ -139,6 +140,11 @@ BackgroundProcess::BackgroundProcess(std::vector<std::string> argv) {
   }
   pid_ = pid;
   output_fd_ = pipe_fds[0];
+  if (lower_priority) {
+    // Before the build has started its compilers (they inherit it); a
+    // failure only costs speed.
+    static_cast<void>(setpriority(PRIO_PROCESS, static_cast<id_t>(pid), 10));
+  }
 }
 
 BackgroundProcess::~BackgroundProcess() {

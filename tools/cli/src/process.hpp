@@ -27,7 +27,9 @@ ProcessResult run_process(const std::vector<std::string>& argv, bool capture,
 /// it can be stopped (with everything it started) when it is not needed.
 class BackgroundProcess {
 public:
-  explicit BackgroundProcess(std::vector<std::string> argv);
+  /// With `lower_priority`, it and what it starts run at nice 10: work the
+  /// learner is not waiting for yet gives way to work they are.
+  explicit BackgroundProcess(std::vector<std::string> argv, bool lower_priority = false);
   ~BackgroundProcess(); ///< stops it if it still runs
   BackgroundProcess(const BackgroundProcess&) = delete;
   BackgroundProcess& operator=(const BackgroundProcess&) = delete;

@@ -87,7 +87,7 @@ void print_status(std::ostream& out, const Manifest& manifest, const std::vector
       cases << verdict.passed << "/" << verdict.total;
       out << "  " << terminal.paint(mark_of(verdict.state), colour_of(verdict.state)) << " "
           << pad(verdict.exercise->name, 22) << " "
-          << terminal.paint(pad(to_string(verdict.state), 17), colour_of(verdict.state)) << " "
+          << terminal.paint(pad(state_label(verdict), 17), colour_of(verdict.state)) << " "
           << pad(verdict.state == State::does_not_compile ? "-" : cases.str(), 6);
       if (!verdict.detail.empty()) {
         out << " " << shorten(verdict.detail, 110);

@@ -353,7 +353,8 @@ void fold_in_race_check(Verdict& verdict, const Verdict& under_tsan) {
   if (under_tsan.state == State::done) {
     return;
   }
-  if (under_tsan.state == State::crashed && under_tsan.sanitizer_report) {
+  if ((under_tsan.state == State::races || under_tsan.state == State::crashed) &&
+      under_tsan.sanitizer_report) {
     verdict.state = State::races;
     verdict.detail = under_tsan.detail;
     return;
@@ -520,7 +521,8 @@ ExerciseResult Workspace::grade_one(const Exercise& exercise) {
   std::optional<BackgroundProcess> tsan_build;
   if (checks_races() && fs::exists(fs::path(tsan_dir_) / "build.ninja")) {
     tsan_build.emplace(
-        std::vector<std::string>{"cmake", "--build", tsan_dir_, "--target", "grade_" + exercise.name});
+        std::vector<std::string>{"cmake", "--build", tsan_dir_, "--target", "grade_" + exercise.name},
+        /*lower_priority=*/true);
   }
   result = grade_in(build_dir_, book, exercise);
   if (result.verdict.state != State::done) {
