@@ -34,9 +34,9 @@ namespace workbook::gil {
 ///   itself would never end).
 /// - Taking the GIL clears the drop request, and each thread still waiting
 ///   sets it again one interval later, as above. With I = 0 that is at
-///   once: the request stays set as long as any thread is waiting, and a
-///   thread that takes the GIL while another waits sees it set. (CPython does
-///   the same with its 5 ms.)
+///   once: while a thread holds the GIL, the request is set exactly when
+///   another thread waits, so a thread that takes the GIL while another
+///   waits sees it set. (CPython does the same with its 5 ms.)
 /// - `check()`, called by the holder: if no drop is requested, return at
 ///   once. Otherwise give up the GIL, wait until **another thread has taken
 ///   it** (forced switching: the dropper must not simply win the race for the
@@ -44,8 +44,8 @@ namespace workbook::gil {
 ///   counted among the waiters, setting the drop request after its interval,
 ///   so that the new holder hands the GIL back at a later `check()` (at its
 ///   next one, with I = 0).
-/// - `release()`: give up the GIL (and the drop request with it) and wake the
-///   waiters.
+/// - `release()` and the handover in `check()`: give up the GIL and clear
+///   the drop request (a free GIL has nobody to ask), and wake the waiters.
 /// - `switches()` counts every time a thread took the GIL: each `acquire()`,
 ///   and each re-take at the end of a `check()` that handed over (so one
 ///   handover and back is two). A `check()` that returns at once counts

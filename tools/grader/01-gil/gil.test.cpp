@@ -325,7 +325,10 @@ TEST_CASE("explored: no waiter starves while the holder runs bytecodes", "[gil][
   const auto result = sim::explore(
       options, scenario([] {
         constexpr int kTurns = 2;
-        constexpr int kChecks = 10; // a GIL that hands over at every requested check needs at most 4
+        // A GIL that hands over at every check made while a drop is requested
+        // gives a turn per such check: 4 of them at most, and 10 checks leave
+        // room for the ones made before a waiter has asked.
+        constexpr int kChecks = 10;
         SimGil gil;
         gil.acquire();
         int turns = 0;
