@@ -36,7 +36,8 @@ namespace workbook::gil {
 ///   sets it again one interval later, as above. With I = 0 that is at
 ///   once: while a thread holds the GIL, the request is set exactly when
 ///   another thread waits, so a thread that takes the GIL while another
-///   waits sees it set. (CPython does the same with its 5 ms.)
+///   waits sees it set. (CPython's `take_gil` clears it too, and its
+///   waiters set it again after their 5 ms.)
 /// - `check()`, called by the holder: if no drop is requested, return at
 ///   once. Otherwise give up the GIL, wait until **another thread has taken
 ///   it** (forced switching: the dropper must not simply win the race for the
@@ -44,8 +45,9 @@ namespace workbook::gil {
 ///   counted among the waiters, setting the drop request after its interval,
 ///   so that the new holder hands the GIL back at a later `check()` (at its
 ///   next one, with I = 0).
-/// - `release()` and the handover in `check()`: give up the GIL and clear
-///   the drop request (a free GIL has nobody to ask), and wake the waiters.
+/// - `release()`: give up the GIL and wake the waiters. (Whether the drop
+///   request reads as set while nobody holds the GIL does not matter: the
+///   next take sets it right.)
 /// - `switches()` counts every time a thread took the GIL: each `acquire()`,
 ///   and each re-take at the end of a `check()` that handed over (so one
 ///   handover and back is two). A `check()` that returns at once counts
@@ -55,8 +57,8 @@ namespace workbook::gil {
 /// set the drop request gets the GIL at the holder's next `check()`; the
 /// request stays set while a thread waits (I = 0); no waiting thread starves
 /// while another runs bytecodes; waits survive spurious wakeups; the request
-/// is set exactly one switch interval after the wait began, on
-/// `Sync::clock`.
+/// is set exactly one switch interval after the wait began or the GIL last
+/// changed hands, on `Sync::clock`.
 ///
 /// `Sync` is the synchronization policy: write `typename Sync::mutex`,
 /// `typename Sync::condition_variable` (its waits take a
