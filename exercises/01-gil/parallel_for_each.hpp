@@ -6,8 +6,8 @@
 #pragma once
 
 #include <workbook/not_implemented.hpp>
+#include <workbook/sync.hpp>
 
-#include <atomic>
 #include <cstddef>
 #include <span>
 #include <stdexcept>
@@ -23,22 +23,30 @@ namespace workbook::gil {
 /// up the others. Start at most one thread per chunk.
 ///
 /// If `function` throws, the rest of that chunk is skipped and no thread
-/// starts a new chunk afterwards (chunks already running may finish); every
-/// thread is joined, and then the first exception thrown is rethrown to the
-/// caller. Nothing runs after parallel_for_each returns or throws.
+/// starts a new chunk once the failure is recorded (chunks already running
+/// may finish; a thread that took its chunk just before may start it); every
+/// thread is joined, and then the first exception recorded is rethrown to
+/// the caller (of exceptions thrown at the same time, whichever was recorded
+/// first). Nothing runs after parallel_for_each returns or throws.
 ///
-/// The atomics the threads share (the chunk cursor, a "failed" flag) are
-/// `Atomic<...>` objects: `std::atomic` unless the caller names another
-/// type with the same members, as the tests do with one that makes two
-/// threads meet at the cursor (the interleaving that hands one chunk to two
-/// threads when the cursor is advanced by a `load` and a separate `store`).
+/// `Sync` is the synchronization policy: write `typename Sync::template
+/// atomic<std::size_t>` (and `atomic<bool>`), `typename Sync::mutex` and
+/// `typename Sync::jthread` (or `thread`) where you would write the std
+/// names. The default, `workbook::std_sync`, *is* those std types. The
+/// hidden tests pass a simulated policy, under which every operation on an
+/// atomic is a point where the scheduler may switch threads, and run your
+/// function under every schedule of a small input: a cursor advanced by a
+/// `load` and a separate `store` hands one chunk to two threads in some
+/// schedule, and the tests show you which. The parameter is the whole
+/// policy, not just an atomic class template, because a scheduler can only
+/// order the threads it runs: the threads must come from the policy too.
 ///
-/// @tparam Atomic the atomic class template (`std::atomic` by default).
+/// @tparam Sync the synchronization policy (`workbook::std_sync` by default).
 /// @tparam T the element type; `function` receives a `T&` and may modify it.
 /// @tparam Function callable as `function(T&)`; it is called from several
 ///         threads at once and must be safe to call so.
 /// @throws std::invalid_argument if `threads` or `chunk_size` is 0.
-template <template <class> class Atomic = std::atomic, class T, class Function>
+template <class Sync = workbook::std_sync, class T, class Function>
 void parallel_for_each([[maybe_unused]] std::span<T> items, [[maybe_unused]] std::size_t threads,
                        [[maybe_unused]] std::size_t chunk_size, [[maybe_unused]] Function function) {
   throw workbook::not_implemented(__FILE__, "Exercise: parallel_for_each");

@@ -1,7 +1,10 @@
 // Reference solution: gil — CPython's global interpreter lock, simulated.
 #pragma once
 
-#include <condition_variable>
+#include <workbook/sync.hpp>
+
+#include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <mutex>
 #include <optional>
@@ -13,15 +16,20 @@ namespace workbook::gil {
 
 /// A global interpreter lock with CPython's drop-request handoff (see the
 /// exercise for the contract).
-template <class Mutex = std::mutex, class ConditionVariable = std::condition_variable> class Gil {
+template <class Sync = workbook::std_sync> class Gil {
 public:
   Gil() = default;
+  explicit Gil(std::chrono::nanoseconds switch_interval) : interval_(switch_interval) {
+    if (switch_interval < std::chrono::nanoseconds::zero()) {
+      throw std::invalid_argument("Gil: the switch interval must not be negative");
+    }
+  }
   Gil(const Gil&) = delete;
   Gil& operator=(const Gil&) = delete;
 
   void acquire() {
     std::unique_lock lock(mutex_);
-    if (holder_ == std::this_thread::get_id()) {
+    if (holder_ == Sync::this_thread::get_id()) {
       throw std::logic_error("Gil::acquire: the calling thread already holds the GIL");
     }
     take(lock);
@@ -70,18 +78,34 @@ public:
   }
 
 private:
-  void take(std::unique_lock<Mutex>& lock) {
+  using Clock = typename Sync::clock;
+
+  // [take]
+  void take(std::unique_lock<typename Sync::mutex>& lock) {
+    const auto waiting_since = Clock::now();
     ++waiting_;
     while (holder_.has_value()) {
-      drop_request_ = true; // ask the holder to hand over at its next check
-      changed_.wait(lock);
+      // One switch interval after this thread began waiting, or after the
+      // current holder took the GIL if that was later. Computed afresh on
+      // every pass, so a spurious wakeup does not restart the interval.
+      const auto deadline = std::max(waiting_since, taken_at_) + interval_;
+      if (Clock::now() >= deadline) {
+        drop_request_ = true; // ask the holder to hand over at its next check
+        changed_.wait(lock);
+      } else {
+        changed_.wait_until(lock, deadline);
+      }
     }
     --waiting_;
-    holder_ = std::this_thread::get_id();
+    holder_ = Sync::this_thread::get_id();
+    taken_at_ = Clock::now();
     ++takeovers_;
-    drop_request_ = waiting_ > 0; // the request stands while anyone waits
-    changed_.notify_all();        // a thread in check() waits for this takeover
+    // A take clears the request; each thread still waiting sets it again one
+    // interval from now. With an interval of zero that is at once.
+    drop_request_ = waiting_ > 0 && interval_ == std::chrono::nanoseconds::zero();
+    changed_.notify_all(); // a thread in check() waits for this takeover
   }
+  // [take]
 
   void give_up() {
     holder_.reset();
@@ -89,14 +113,16 @@ private:
   }
 
   void require_holder(const char* operation) const {
-    if (holder_ != std::this_thread::get_id()) {
+    if (holder_ != Sync::this_thread::get_id()) {
       throw std::logic_error(std::string("Gil::") + operation + ": the calling thread does not hold the GIL");
     }
   }
 
-  mutable Mutex mutex_;
-  ConditionVariable changed_;
+  mutable typename Sync::mutex mutex_;
+  typename Sync::condition_variable changed_;
+  std::chrono::nanoseconds interval_{0};
   std::optional<std::thread::id> holder_;
+  typename Clock::time_point taken_at_{};
   std::size_t waiting_ = 0;
   std::size_t takeovers_ = 0;
   bool drop_request_ = false;

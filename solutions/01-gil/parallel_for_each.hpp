@@ -1,29 +1,29 @@
 // Reference solution: parallel_for_each — chunks handed out through an atomic cursor.
 #pragma once
 
+#include <workbook/sync.hpp>
+
 #include <algorithm>
-#include <atomic>
 #include <cstddef>
 #include <exception>
 #include <mutex>
 #include <span>
 #include <stdexcept>
-#include <thread>
 #include <vector>
 
 namespace workbook::gil {
 
 /// Calls `function(item)` once for every element of `items` (see the exercise).
-template <template <class> class Atomic = std::atomic, class T, class Function>
+template <class Sync = workbook::std_sync, class T, class Function>
 void parallel_for_each(std::span<T> items, std::size_t threads, std::size_t chunk_size, Function function) {
   if (threads == 0 || chunk_size == 0) {
     throw std::invalid_argument("parallel_for_each: threads and chunk_size must be at least 1");
   }
   const std::size_t chunks = (items.size() + chunk_size - 1) / chunk_size;
-  Atomic<std::size_t> next_chunk{0};
-  Atomic<bool> failed{false};
+  typename Sync::template atomic<std::size_t> next_chunk{0};
+  typename Sync::template atomic<bool> failed{false};
   std::exception_ptr first_error;
-  std::mutex error_mutex;
+  typename Sync::mutex error_mutex;
 
   const auto work = [&] {
     // [claim-chunks]
@@ -45,7 +45,7 @@ void parallel_for_each(std::span<T> items, std::size_t threads, std::size_t chun
     // [claim-chunks]
   };
   {
-    std::vector<std::jthread> workers;
+    std::vector<typename Sync::jthread> workers;
     const std::size_t count = std::min(threads, chunks);
     workers.reserve(count);
     for (std::size_t t = 0; t < count; ++t) {

@@ -1,20 +1,32 @@
-// Hidden tests for exercises/01-gil/gil.hpp.
+// Hidden tests for exercises/01-gil/gil.hpp. The explored cases come first:
+// each runs a small scenario under every schedule within the explorer's
+// bounds and names a broken rule by the schedule that breaks it. The
+// real-thread cases after them run the same rules at full speed, on real
+// threads, where ThreadSanitizer watches the plain fields.
 #include "gil.hpp"
 #include "catch.hpp"
-#include "instrumented_cv.hpp"
+#include "instrumented_sync.hpp"
+
+#include <sim/catch_sim.hpp>
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <exception>
+#include <functional>
 #include <latch>
 #include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 using workbook::gil::Gil;
+namespace sim = workbook::sim;
+using SimGil = Gil<sim::sync>;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -41,12 +53,65 @@ public:
       wait(lock);
     }
   }
+  template <class Lock, class Clock, class Duration>
+  std::cv_status wait_until(Lock& lock, const std::chrono::time_point<Clock, Duration>& deadline) {
+    if (flip_.fetch_xor(1) == 0) {
+      lock.unlock();
+      std::this_thread::yield();
+      lock.lock();
+      ++spurious_wakeups;
+      return Clock::now() < deadline ? std::cv_status::no_timeout : std::cv_status::timeout;
+    }
+    return inner_.wait_until(lock, deadline);
+  }
   void notify_one() noexcept { inner_.notify_one(); }
   void notify_all() noexcept { inner_.notify_all(); }
 
 private:
   std::condition_variable_any inner_;
   std::atomic<unsigned> flip_{0};
+};
+
+// The standard policy with that condition variable.
+struct SpuriousSync : workbook::std_sync {
+  using condition_variable = SpuriousConditionVariable;
+  using condition_variable_any = SpuriousConditionVariable;
+};
+
+// A scenario's body, run on the explorer's "main" thread. An exception that
+// escapes it (a logic_error from a GIL that lost track of its holder, or the
+// stub's not_implemented) fails the execution with its message; left to
+// unwind, it would first destroy threads still joinable, and the explorer
+// would report that instead.
+template <class Body> std::function<void()> scenario(Body body) {
+  return [body] {
+    try {
+      body();
+    } catch (const std::exception& error) {
+      sim::check(false, std::string("an exception escaped \"main\": ") + error.what());
+    }
+  };
+}
+
+// A simulated thread for the scenarios. If an exception unwinds the scenario
+// while the thread is still joinable, it is detached instead of destroyed
+// joinable, so that the verdict is the exception (see scenario()), not the
+// std::terminate that destroying a joinable thread would mean.
+class Thread {
+public:
+  template <class F, class... Args>
+  explicit Thread(F&& f, Args&&... args) : thread_(std::forward<F>(f), std::forward<Args>(args)...) {}
+  Thread(const Thread&) = delete;
+  Thread& operator=(const Thread&) = delete;
+  ~Thread() {
+    if (thread_.joinable() && std::uncaught_exceptions() > 0) {
+      thread_.detach();
+    }
+  }
+  void join() { thread_.join(); }
+
+private:
+  sim::sync::thread thread_;
 };
 
 // Spins (yielding) until `ready()`; the watchdog ends a test that waits forever.
@@ -80,6 +145,312 @@ template <class G> struct Interpreter {
 };
 
 } // namespace
+
+// Explored: each scenario runs under every schedule within the explorer's
+// bounds (two preemptions, one spurious wakeup, unless a case says
+// otherwise), on the simulated policy. Plain fields of a scenario need no
+// lock: one simulated thread runs at a time, and the scheduler switches only
+// at operations of the policy. Each case explores first, then asserts, so
+// that Catch2 is only ever called from the test's own thread.
+
+TEST_CASE("explored: no two threads ever hold the GIL at once", "[gil][explored]") {
+  const auto result = sim::explore(
+      {}, scenario([] {
+        SimGil gil;
+        int inside = 0; // threads running bytecodes now, by their own count
+        auto interpreter = [&] {
+          gil.acquire();
+          sim::note("holds the GIL");
+          for (int bytecode = 0; bytecode < 2; ++bytecode) {
+            ++inside;
+            const bool mine = gil.holder() == sim::sync::this_thread::get_id(); // a scheduling point
+            sim::check(mine, "holder() names another thread while this one runs bytecodes after acquire()");
+            sim::check(inside == 1,
+                       "two threads run bytecodes at once: both returned from acquire() or check()");
+            --inside;
+            gil.check();
+          }
+          gil.release();
+        };
+        sim::name_next_thread("other");
+        Thread other(interpreter);
+        interpreter();
+        other.join();
+        sim::check(!gil.holder().has_value(), "holder() names a thread after both have released the GIL");
+      }));
+  WORKBOOK_CHECK_EXPLORED(result);
+}
+
+TEST_CASE("explored: acquire by the thread that holds the GIL throws instead of waiting for itself",
+          "[gil][explored]") {
+  const auto result = sim::explore(
+      {}, scenario([] {
+        SimGil gil;
+        gil.acquire();
+        bool threw = false;
+        try {
+          gil.acquire();
+        } catch (const std::logic_error&) {
+          threw = true;
+        }
+        sim::check(threw, "a second acquire() by the holder returned instead of throwing std::logic_error");
+        sim::check(gil.holder() == sim::sync::this_thread::get_id(),
+                   "the failed acquire() gave the GIL away");
+        gil.release();
+      }));
+  WORKBOOK_CHECK_EXPLORED(result);
+}
+
+TEST_CASE("explored: a waiter that set the drop request gets the GIL at the holder's next check",
+          "[gil][explored]") {
+  const auto result = sim::explore(
+      {}, scenario([] {
+        SimGil gil;
+        gil.acquire();
+        bool waiter_had_it = false;
+        sim::name_next_thread("waiter");
+        Thread waiter([&] {
+          gil.acquire();
+          sim::note("holds the GIL");
+          waiter_had_it = true;
+          gil.release();
+        });
+        // A few bytecodes while the waiter may or may not have asked yet: every
+        // check made while a drop was requested must hand the GIL over.
+        for (int bytecode = 0; bytecode < 3 && !waiter_had_it; ++bytecode) {
+          const bool asked = gil.drop_requested();
+          gil.check();
+          sim::check(
+              !asked || waiter_had_it,
+              "check() was called while a drop was requested and returned before the waiter had the GIL");
+        }
+        if (!waiter_had_it) {
+          sim::await_blocked(1); // the waiter waits for the GIL now
+          sim::check(gil.drop_requested(), "a thread waits in acquire() without setting the drop request");
+          gil.check();
+          sim::check(
+              waiter_had_it,
+              "check() was called while a drop was requested and returned before the waiter had the GIL");
+        }
+        sim::check(gil.holder() == sim::sync::this_thread::get_id(), "check() returned without the GIL");
+        sim::check(gil.switches() == 3,
+                   "switches() is not 3 after main, the waiter and main again took the GIL");
+        gil.release();
+        waiter.join();
+      }));
+  WORKBOOK_CHECK_EXPLORED(result);
+}
+
+TEST_CASE("explored: the drop request stays set while any thread waits", "[gil][explored]") {
+  // Two waiters: the first to take the GIL must still see the request (the
+  // second waits), the second must not (nobody is left waiting).
+  // Three threads: one preemption per schedule keeps the tree small enough
+  // to exhaust.
+  sim::Options three_threads;
+  three_threads.preemption_bound = 1;
+  const auto two_waiters = sim::explore(
+      three_threads, scenario([] {
+        SimGil gil;
+        gil.acquire();
+        int takers = 0;
+        auto waiter = [&] {
+          gil.acquire();
+          sim::note("holds the GIL");
+          ++takers;
+          const bool requested = gil.drop_requested();
+          if (takers == 1) {
+            sim::check(requested,
+                       "the drop request was cleared while another thread still waits for the GIL");
+          } else {
+            sim::check(!requested, "the drop request is still set although no thread waits any more");
+          }
+          gil.release();
+        };
+        sim::name_next_thread("first");
+        Thread first(waiter);
+        sim::name_next_thread("second");
+        Thread second(waiter);
+        sim::await_blocked(2);
+        sim::check(gil.drop_requested(), "two threads wait in acquire() and the drop request is not set");
+        gil.release();
+        first.join();
+        second.join();
+        sim::check(!gil.drop_requested(),
+                   "the drop request is still set after every thread has released the GIL");
+      }));
+  WORKBOOK_CHECK_EXPLORED(two_waiters);
+  // The thread that handed the GIL over in check() waits for it again as a
+  // waiter, so the new holder must see the request and hand it back.
+  const auto dropper_waits = sim::explore(
+      {}, scenario([] {
+        SimGil gil;
+        gil.acquire();
+        bool handed_back = false;
+        sim::name_next_thread("other");
+        Thread other([&] {
+          gil.acquire();
+          sim::note("holds the GIL");
+          sim::await_blocked(1); // main, waiting in its check() to get the GIL back
+          sim::check(
+              gil.drop_requested(),
+              "the thread that handed the GIL over in check() waits for it back without setting the drop "
+              "request");
+          gil.check();
+          handed_back = true;
+          gil.release();
+        });
+        sim::await_blocked(1); // "other" waits for the GIL
+        gil.check();
+        sim::note("holds the GIL again");
+        sim::check(gil.holder() == sim::sync::this_thread::get_id(), "check() returned without the GIL");
+        sim::check(!handed_back, "the other thread's check() returned while main holds the GIL");
+        sim::check(gil.switches() == 3,
+                   "switches() is not 3 after main, the other thread and main again took the GIL");
+        gil.release();
+        other.join();
+        sim::check(handed_back, "the other thread did not finish its check()");
+      }));
+  WORKBOOK_CHECK_EXPLORED(dropper_waits);
+}
+
+TEST_CASE("explored: no waiter starves while the holder runs bytecodes", "[gil][explored]") {
+  // The holder runs bytecodes, stepping aside between them (a yield), until
+  // both waiters have had the GIL twice. A GIL that ignores the drop
+  // request, or lets the thread that drops it take it straight back, keeps
+  // the waiters out for all the holder's checks. Three threads: one
+  // preemption per schedule keeps the tree small enough to exhaust, and
+  // starving a waiter needs none.
+  sim::Options options;
+  options.preemption_bound = 1;
+  const auto result = sim::explore(
+      options, scenario([] {
+        constexpr int kTurns = 2;
+        // A GIL that hands over at every check made while a drop is requested
+        // gives a turn per such check: 4 of them at most, and 10 checks leave
+        // room for the ones made before a waiter has asked.
+        constexpr int kChecks = 10;
+        SimGil gil;
+        gil.acquire();
+        int turns = 0;
+        auto waiter = [&] {
+          for (int turn = 0; turn < kTurns; ++turn) {
+            gil.acquire();
+            sim::note("holds the GIL");
+            ++turns;
+            gil.release();
+          }
+        };
+        sim::name_next_thread("waiter 1");
+        Thread first(waiter);
+        sim::name_next_thread("waiter 2");
+        Thread second(waiter);
+        for (int checks = 0; checks < kChecks && turns < 2 * kTurns; ++checks) {
+          sim::sync::this_thread::yield();
+          gil.check();
+        }
+        sim::check(
+            turns == 2 * kTurns,
+            "after 10 checks by the holder, the two waiters have not had their 2 turns each: they starve");
+        gil.release();
+        first.join();
+        second.join();
+      }));
+  WORKBOOK_CHECK_EXPLORED(result);
+}
+
+TEST_CASE("explored: the drop request comes one switch interval after the wait began on the virtual clock",
+          "[gil][explored]") {
+  using sim::clock;
+  using sim::sync;
+  // A 5 ms switch interval. The waiter starts waiting at 2 ms, so it asks at
+  // 7 ms; main, having handed the GIL over at 7.001 ms, waits as a waiter
+  // and asks at 12.001 ms. Each side looks just before and just after. A
+  // spurious wakeup the explorer injects half way through a wait must not
+  // restart the interval.
+  const auto one_waiter = sim::explore(
+      {}, scenario([] {
+        const auto start = clock::now();
+        SimGil gil(5ms);
+        gil.acquire();
+        clock::time_point waiter_took{};
+        sim::name_next_thread("waiter");
+        Thread waiter([&] {
+          sync::this_thread::sleep_until(start + 2ms);
+          gil.acquire(); // asks at 7 ms, gets the GIL at main's check at 7.001 ms
+          sim::note("holds the GIL");
+          waiter_took = clock::now();
+          sync::this_thread::sleep_until(start + 12ms);
+          sim::check(!gil.drop_requested(), "the thread that handed over in check() set the drop request "
+                                            "before its switch interval was over");
+          sync::this_thread::sleep_until(start + 12ms + 2us);
+          sim::check(
+              gil.drop_requested(),
+              "the thread that handed over in check() has waited its switch interval and not set the drop "
+              "request");
+          gil.check();
+          gil.release();
+        });
+        sync::this_thread::sleep_until(start + 7ms - 1us);
+        sim::check(!gil.drop_requested(),
+                   "the waiter set the drop request before its switch interval was over");
+        sync::this_thread::sleep_until(start + 7ms + 1us);
+        sim::check(gil.drop_requested(),
+                   "the waiter has waited its switch interval and not set the drop request");
+        gil.check();
+        sim::check(waiter_took == start + 7ms + 1us,
+                   "the waiter did not take the GIL at the check at 7.001 ms");
+        sim::check(clock::now() == start + 12ms + 2us,
+                   "check() did not return when the waiter handed the GIL back");
+        gil.release();
+        waiter.join();
+      }));
+  WORKBOOK_CHECK_EXPLORED(one_waiter);
+  // Two waiters, from 0 ms and from 1 ms. At main's check at 5.001 ms one of
+  // them takes the GIL; the other, and main, now wait for a new holder, so
+  // their intervals start again there: the request comes at 10.001 ms.
+  // Three threads again: one preemption per schedule, and no spurious
+  // wakeups (the case above has them).
+  sim::Options options;
+  options.preemption_bound = 1;
+  options.spurious_wakeups = 0;
+  const auto new_holder = sim::explore(
+      options, scenario([] {
+        const auto start = clock::now();
+        SimGil gil(5ms);
+        gil.acquire();
+        bool taken = false;
+        auto waiter = [&](clock::duration arrives) {
+          sync::this_thread::sleep_until(start + arrives);
+          gil.acquire();
+          sim::note("holds the GIL");
+          if (!taken) {
+            taken = true;
+            sync::this_thread::sleep_until(start + 10ms);
+            sim::check(
+                !gil.drop_requested(),
+                "a waiter set the drop request before a switch interval had passed since the GIL changed "
+                "hands");
+            sync::this_thread::sleep_until(start + 10ms + 2us);
+            sim::check(gil.drop_requested(),
+                       "a switch interval has passed since the GIL changed hands and no "
+                       "waiter has set the drop request");
+          }
+          gil.release();
+        };
+        sim::name_next_thread("waiter 1");
+        Thread first(waiter, 0ms);
+        sim::name_next_thread("waiter 2");
+        Thread second(waiter, 1ms);
+        sync::this_thread::sleep_until(start + 5ms + 1us);
+        gil.check();
+        gil.release();
+        first.join();
+        second.join();
+      }));
+  WORKBOOK_CHECK_EXPLORED(new_holder);
+}
+
+// Real threads: the same rules at full speed, under ThreadSanitizer too.
 
 TEST_CASE("a lone thread acquires checks and releases without waiting", "[gil]") {
   Gil<> gil;
@@ -187,7 +558,7 @@ TEST_CASE("no two threads ever hold the GIL at once", "[gil]") {
 TEST_CASE("a waiter woken spuriously keeps waiting while the GIL is held", "[gil]") {
   // The first wait of a waiter returns at once, with no notify and the GIL
   // still held here: a waiter that does not re-check takes the GIL anyway.
-  Gil<std::mutex, SpuriousConditionVariable> gil;
+  Gil<SpuriousSync> gil;
   spurious_wakeups = 0;
   gil.acquire();
   std::atomic<int> turns{0};
@@ -210,7 +581,7 @@ TEST_CASE("a waiter woken spuriously keeps waiting while the GIL is held", "[gil
 }
 
 TEST_CASE("waits survive spurious wakeups", "[gil]") {
-  Interpreter<Gil<std::mutex, SpuriousConditionVariable>> interpreter;
+  Interpreter<Gil<SpuriousSync>> interpreter;
   constexpr int kThreads = 3;
   constexpr int kBytecodes = 2000;
   {
@@ -313,10 +684,10 @@ TEST_CASE("the drop request stays set while a thread still waits and is cleared 
   // it must still see the request (the second waits); the second must not
   // (nobody is left waiting). A GIL that clears the request on every take,
   // or never clears it, gets one of them wrong.
-  using workbook::testing::InstrumentedConditionVariable;
+  using workbook::testing::InstrumentedSync;
   using workbook::testing::WaitStats;
   WaitStats::reset();
-  Gil<std::mutex, InstrumentedConditionVariable> gil;
+  Gil<InstrumentedSync> gil;
   gil.acquire();
   std::vector<int> seen; // guarded by the GIL itself: written only by its holder
   std::vector<std::jthread> waiters;

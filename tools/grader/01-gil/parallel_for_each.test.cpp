@@ -1,13 +1,23 @@
-// Hidden tests for exercises/01-gil/parallel_for_each.hpp.
+// Hidden tests for exercises/01-gil/parallel_for_each.hpp. The explored cases
+// come first: a wrong claim of a chunk is an atomicity violation, not a data
+// race (every access is atomic), so ThreadSanitizer cannot see it, but the
+// explorer finds the schedule that shows it. The real-thread cases after them
+// check the rest of the contract at full speed, under ThreadSanitizer too.
 #include "parallel_for_each.hpp"
 #include "catch.hpp"
+
+#include <sim/catch_sim.hpp>
+#include <workbook/sync.hpp>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <exception>
+#include <functional>
 #include <future>
+#include <map>
 #include <mutex>
 #include <numeric>
 #include <optional>
@@ -19,6 +29,8 @@
 #include <vector>
 
 using workbook::gil::parallel_for_each;
+namespace sim = workbook::sim;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -139,6 +151,11 @@ private:
   mutable bool met_ = false;
 };
 
+// The standard policy with MeetingAtomic for its atomics.
+struct MeetingSync : workbook::std_sync {
+  template <class T> using atomic = MeetingAtomic<T>;
+};
+
 // The order in which the threads of one parallel_for_each call meet the
 // test: the first call on each of two threads waits for the other, one of
 // them (never the calling thread, whose end cannot be observed) throws, and
@@ -200,7 +217,151 @@ struct ThrowScript {
   }
 };
 
+// A scenario's body, run on the explorer's "main" thread. An exception that
+// escapes it (the stub's not_implemented, or the wrong exception type
+// reaching the caller) fails the execution with its message.
+template <class Body> std::function<void()> scenario(Body body) {
+  return [body] {
+    try {
+      body();
+    } catch (const std::exception& error) {
+      sim::check(false, std::string("an exception escaped \"main\": ") + error.what());
+    }
+  };
+}
+
+std::string times(int count) {
+  return count == 1 ? "once" : count == 2 ? "twice" : std::to_string(count) + " times";
+}
+
+// Explores parallel_for_each over `count` elements: every element must be
+// processed exactly once, none past the end of the span (the vector goes on
+// past it, so that a claim past the last chunk is seen, not undefined), and
+// nothing may run after the call returns.
+sim::Result explore_claims(const sim::Options& options, std::size_t count, std::size_t threads,
+                           std::size_t chunk_size) {
+  const auto body = [=] {
+    constexpr std::size_t kPastTheEnd = 4;
+    std::vector<int> storage(count + kPastTheEnd);
+    std::iota(storage.begin(), storage.end(), 0);
+    std::vector<int> visits(storage.size(), 0);
+    bool returned = false;
+    parallel_for_each<sim::sync>(std::span<int>(storage.data(), count), threads, chunk_size, [&](int& item) {
+      sim::check(!returned, "the function ran after parallel_for_each returned");
+      ++visits[static_cast<std::size_t>(item)];
+    });
+    returned = true;
+    std::string wrong;
+    for (std::size_t i = 0; i < storage.size(); ++i) {
+      if (visits[i] != (i < count ? 1 : 0)) {
+        wrong += " element " + std::to_string(i) + (i < count ? "" : " (past the end)") +
+                 (visits[i] == 0 ? " never processed;" : " processed " + times(visits[i]) + ";");
+      }
+    }
+    sim::check(wrong.empty(), "chunks taken twice or skipped:" + wrong);
+  };
+  return sim::explore(options, scenario(body));
+}
+
+// Explores a run on two threads in which the element `bad` throws. A
+// thread that begins an element after the throw first waits until every
+// other thread is blocked or finished (a sleep on the virtual clock, which
+// moves only then), by which time the thread that threw has recorded the
+// failure and stopped; from then on, the waiting thread may finish the
+// chunk it is in, and must not start another. The rest of the chunk that
+// threw must not run, and the exception must reach the caller.
+sim::Result explore_throw(const sim::Options& options, std::size_t count, std::size_t chunk_size, int bad) {
+  const auto body = [=] {
+    std::vector<int> items(count);
+    std::iota(items.begin(), items.end(), 0);
+    const auto chunk_of = [chunk_size](int item) { return static_cast<std::size_t>(item) / chunk_size; };
+    bool thrown = false;
+    bool returned = false;
+    std::map<std::thread::id, std::size_t> stopped_in; // a thread's chunk once the thrower had stopped
+    std::string message;
+    const auto function = [&](int& item) {
+      const auto self = sim::sync::this_thread::get_id();
+      sim::check(!returned, "the function ran after parallel_for_each returned");
+      if (thrown && chunk_of(item) == chunk_of(bad)) {
+        sim::check(false, item == bad
+                              ? "element " + std::to_string(bad) +
+                                    " ran again after it threw: its chunk was taken twice"
+                              : "element " + std::to_string(item) + " ran after element " +
+                                    std::to_string(bad) +
+                                    " of the same chunk threw: the rest of a chunk that throws is skipped");
+      }
+      if (const auto stopped = stopped_in.find(self); stopped != stopped_in.end()) {
+        sim::check(stopped->second == chunk_of(item),
+                   "a thread started chunk " + std::to_string(chunk_of(item)) +
+                       " after the failure was recorded and the thread that threw had stopped");
+      }
+      if (item == bad) {
+        thrown = true;
+        sim::note("throws");
+        throw std::runtime_error("bad item");
+      }
+      if (thrown && stopped_in.find(self) == stopped_in.end()) {
+        sim::sync::this_thread::sleep_for(1ms); // until every other thread is blocked or finished
+        stopped_in[self] = chunk_of(item);
+      }
+    };
+    try {
+      parallel_for_each<sim::sync>(std::span<int>(items), 2, chunk_size, function);
+      sim::check(false, "parallel_for_each returned normally although an element threw");
+    } catch (const std::runtime_error& error) {
+      message = error.what();
+    }
+    returned = true;
+    sim::check(message == "bad item", "the caller got another exception than the one thrown");
+  };
+  return sim::explore(options, scenario(body));
+}
+
 } // namespace
+
+// Explored: each scenario runs under every schedule within the explorer's
+// bounds (two preemptions unless a case says otherwise), on the simulated
+// policy, where every operation on an atomic is a scheduling point. Plain
+// fields of a scenario need no lock: one simulated thread runs at a time.
+
+TEST_CASE("explored: no chunk is taken twice or skipped in any schedule", "[parallel_for_each][explored]") {
+  // Five elements in chunks of two on two threads, and four elements one
+  // by one on three threads. A cursor advanced by a load and a separate
+  // store, or by a fetch_add and a separate load, hands one chunk to two
+  // threads.
+  WORKBOOK_CHECK_EXPLORED(explore_claims({}, 5, 2, 2));
+  WORKBOOK_CHECK_EXPLORED(explore_claims({}, 4, 3, 1));
+}
+
+TEST_CASE("explored: the threads work at the same time", "[parallel_for_each][explored]") {
+  // Two elements on two threads: each call waits until both calls have
+  // begun. Threads that run one after the other never get there, and the
+  // explorer names where each of them waits.
+  const auto body = [] {
+    std::vector<int> items(2);
+    sim::sync::mutex mutex;
+    sim::sync::condition_variable changed;
+    int arrived = 0;
+    parallel_for_each<sim::sync>(std::span<int>(items), 2, 1, [&](int&) {
+      std::unique_lock lock(mutex);
+      ++arrived;
+      changed.notify_all();
+      changed.wait(lock, [&] { return arrived == 2; }); // both calls are running at once
+    });
+    sim::check(arrived == 2, "the function was not called for both elements");
+  };
+  WORKBOOK_CHECK_EXPLORED(sim::explore({}, scenario(body)));
+}
+
+TEST_CASE("explored: no chunk starts after a throw once the failure is recorded",
+          "[parallel_for_each][explored]") {
+  // Two threads; element 1 of five throws (chunks of one), then element 2
+  // of six (chunks of two: element 3 is the rest of its chunk).
+  WORKBOOK_CHECK_EXPLORED(explore_throw({}, 5, 1, 1));
+  WORKBOOK_CHECK_EXPLORED(explore_throw({}, 6, 2, 2));
+}
+
+// Real threads: the contract at full speed, under ThreadSanitizer too.
 
 TEST_CASE("every element is visited exactly once for any threads and chunk size", "[parallel_for_each]") {
   for (std::size_t threads : {1, 2, 3, 8}) {
@@ -428,8 +589,8 @@ TEST_CASE("two threads arriving at the chunk cursor together never take the same
     std::vector<int> items(24);
     std::iota(items.begin(), items.end(), 0);
     std::vector<std::atomic<int>> visits(items.size());
-    parallel_for_each<MeetingAtomic>(std::span<int>(items), 2, chunk,
-                                     [&](int& item) { ++visits[static_cast<std::size_t>(item)]; });
+    parallel_for_each<MeetingSync>(std::span<int>(items), 2, chunk,
+                                   [&](int& item) { ++visits[static_cast<std::size_t>(item)]; });
     std::string twice;
     std::string never;
     for (std::size_t i = 0; i < items.size(); ++i) {
