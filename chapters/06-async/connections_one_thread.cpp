@@ -17,6 +17,7 @@
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/redirect_error.hpp>
+#include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
 
@@ -30,6 +31,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -63,13 +65,21 @@ asio::awaitable<void> echo(tcp::socket socket) {
 }
 
 asio::awaitable<void> listen(tcp::acceptor& acceptor) {
+  asio::steady_timer pause(acceptor.get_executor());
   for (;;) {
     std::error_code error;
     tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, error));
     if (!error) {
       socket.set_option(tcp::no_delay(true));
       asio::co_spawn(acceptor.get_executor(), echo(std::move(socket)), asio::detached);
-    }
+    } else if (error == asio::error::operation_aborted || !acceptor.is_open()) {
+      co_return;
+    } else if (error == asio::error::no_descriptors || error == std::errc::too_many_files_open_in_system) {
+      // Out of descriptors: retrying at once would spin until a connection
+      // closes; wait a little instead (the connection stays in the backlog).
+      pause.expires_after(std::chrono::milliseconds(10));
+      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, error));
+    } // anything else (a connection reset before it was accepted): the next one
   }
 }
 
@@ -120,7 +130,10 @@ void raise_descriptor_limit() {
   for (;;) {
     const int connection = accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
     if (connection < 0) {
-      continue;
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10)); // out of resources: no hot retry loop
+      }
+      continue; // or a connection aborted before it was accepted: the next one
     }
     const int one = 1;
     setsockopt(connection, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
