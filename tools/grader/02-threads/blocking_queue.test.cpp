@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <iterator>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -35,6 +36,7 @@ using SimQueue = BlockingQueue<int, sim::sync>;
 TEST_CASE("explored: a get waiting on an empty queue gets the item put", "[blocking_queue][explored]") {
   WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
     SimQueue queue;
+    sim::name_next_thread("consumer");
     sim::sync::thread consumer([&] {
       const std::optional<int> item = queue.get();
       WORKBOOK_SIM_CHECK(item.has_value()); // woke for nothing and returned: wait in a loop
@@ -50,6 +52,7 @@ TEST_CASE("explored: a put waiting on a full queue goes on when a get makes room
   WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
     SimQueue queue(1);
     queue.put(1);
+    sim::name_next_thread("producer");
     sim::sync::thread producer([&] {
       queue.put(2);
       WORKBOOK_SIM_CHECK(queue.size() <= 1); // put went on without room: wait in a loop
@@ -65,14 +68,17 @@ TEST_CASE("explored: no item is lost or duplicated and each producer's items kee
   sim::Options options;
   options.preemption_bound = 1; // three threads: one preemption keeps it exhaustive and quick
   WORKBOOK_CHECK_EXPLORED(sim::explore(options, [] {
-    SimQueue queue(1); // bounded: producers and the consumer both block
+    SimQueue queue(2); // bounded: producers block, and two items can be out of order
+    sim::name_next_thread("producer a");
     sim::sync::thread a([&] {
       queue.put(10);
       queue.put(11);
+      queue.put(12);
     });
+    sim::name_next_thread("producer b");
     sim::sync::thread b([&] { queue.put(20); });
     std::vector<int> got;
-    for (int i = 0; i < 3; ++i) {
+    for (int i = 0; i < 4; ++i) {
       const std::optional<int> item = queue.get();
       WORKBOOK_SIM_CHECK(item.has_value()); // the queue is open: get waits for an item
       got.push_back(item.value_or(-1));
@@ -82,8 +88,10 @@ TEST_CASE("explored: no item is lost or duplicated and each producer's items kee
     WORKBOOK_SIM_CHECK(!queue.try_get().has_value()); // nothing duplicated
     std::vector<int> sorted = got;
     std::sort(sorted.begin(), sorted.end());
-    WORKBOOK_SIM_CHECK(sorted == std::vector<int>({10, 11, 20})); // nothing lost
-    WORKBOOK_SIM_CHECK(std::find(got.begin(), got.end(), 10) < std::find(got.begin(), got.end(), 11));
+    WORKBOOK_SIM_CHECK(sorted == std::vector<int>({10, 11, 12, 20})); // nothing lost
+    std::vector<int> from_a;
+    std::copy_if(got.begin(), got.end(), std::back_inserter(from_a), [](int item) { return item < 20; });
+    WORKBOOK_SIM_CHECK(from_a == std::vector<int>({10, 11, 12})); // producer a's order
   }));
 }
 
@@ -93,7 +101,9 @@ TEST_CASE("explored: close wakes every consumer waiting on an empty queue", "[bl
     auto consumer = [&] {
       WORKBOOK_SIM_CHECK(!queue.get().has_value()); // closed and empty: nothing
     };
+    sim::name_next_thread("consumer 1");
     sim::sync::thread first(consumer);
+    sim::name_next_thread("consumer 2");
     sim::sync::thread second(consumer);
     WORKBOOK_SIM_CHECK(sim::await_blocked(2)); // both wait now
     queue.close(); // a notify_one leaves one asleep: a deadlock, each thread's wait printed
@@ -116,7 +126,9 @@ TEST_CASE("explored: close wakes every producer waiting on a full queue with que
       }
       WORKBOOK_SIM_CHECK(threw); // a put on a full queue that is then closed throws
     };
+    sim::name_next_thread("producer 1");
     sim::sync::thread first(producer, 1);
+    sim::name_next_thread("producer 2");
     sim::sync::thread second(producer, 2);
     WORKBOOK_SIM_CHECK(sim::await_blocked(2));
     queue.close();
@@ -146,6 +158,7 @@ TEST_CASE("explored: get_for and put_for return as soon as their wait is over",
           "[blocking_queue][explored]") {
   WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
     SimQueue queue(1);
+    sim::name_next_thread("other");
     sim::sync::thread other([&] {
       sim::sync::this_thread::sleep_for(5ms);
       queue.put(7); // wakes the get_for below

@@ -48,6 +48,7 @@ TEST_CASE("explored: ticks run at start plus k periods on the virtual clock with
   WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
     std::vector<sim::clock::time_point> starts;
     {
+      sim::name_next_thread("worker");
       SimWorker worker(10ms, [&] {
         starts.push_back(sim::clock::now());
         sim::sync::this_thread::sleep_for(3ms); // a tick takes time: the next is still due on the grid
@@ -67,6 +68,7 @@ TEST_CASE("explored: a late tick delays only the next one and the schedule keeps
   WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
     std::vector<sim::clock::time_point> starts;
     {
+      sim::name_next_thread("worker");
       SimWorker worker(10ms, [&] {
         starts.push_back(sim::clock::now());
         if (starts.size() == 2) {
@@ -83,6 +85,7 @@ TEST_CASE("explored: a late tick delays only the next one and the schedule keeps
 
 TEST_CASE("explored: a stop during the wait between ticks ends it at once", "[periodic_worker][explored]") {
   WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
+    sim::name_next_thread("worker");
     SimWorker worker(1h, [] {});
     WORKBOOK_SIM_CHECK(sim::await_blocked(1)); // the worker waits for the next tick
     const auto asked = sim::clock::now();
@@ -92,11 +95,26 @@ TEST_CASE("explored: a stop during the wait between ticks ends it at once", "[pe
   }));
 }
 
+TEST_CASE("explored: the destructor stops and joins a worker waiting between ticks",
+          "[periodic_worker][explored]") {
+  WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
+    int ticks = 0;
+    {
+      sim::name_next_thread("worker");
+      SimWorker worker(1h, [&] { ++ticks; });
+      WORKBOOK_SIM_CHECK(sim::await_blocked(1)); // the worker waits for the next tick
+    } // members are destroyed in reverse order: what the worker waits on must outlive the jthread
+    WORKBOOK_SIM_CHECK(sim::clock::now() == sim::clock::time_point(0ms)); // the hour did not pass
+    WORKBOOK_SIM_CHECK(ticks == 1);
+  }));
+}
+
 TEST_CASE("explored: no tick starts after the stop was requested whenever it comes",
           "[periodic_worker][explored]") {
   WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
     bool stop_requested = false; // one simulated thread runs at a time: a plain flag is enough
     int ticks = 0;
+    sim::name_next_thread("worker");
     SimWorker worker(10ms, [&] {
       WORKBOOK_SIM_CHECK(!stop_requested); // a tick started after request_stop returned
       ++ticks;
@@ -116,6 +134,7 @@ TEST_CASE("explored: a tick that throws ends the worker and stop rethrows it onc
           "[periodic_worker][explored]") {
   WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
     int ticks = 0;
+    sim::name_next_thread("worker");
     SimWorker worker(10ms, [&] {
       if (++ticks == 2) {
         throw TickError("second tick failed");

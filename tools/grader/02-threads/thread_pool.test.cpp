@@ -125,6 +125,26 @@ TEST_CASE("explored: tasks submitted while the workers start run exactly once", 
   }));
 }
 
+TEST_CASE("explored: two workers run two tasks at the same time", "[thread_pool][explored]") {
+  sim::Options options;
+  options.preemption_bound = 0; // too few workers at once is no matter of timing: any schedule shows it
+  WORKBOOK_CHECK_EXPLORED(sim::explore(options, [] {
+    SimSignal arrived;
+    SimPool pool(2);
+    for (int i = 0; i < 2; ++i) {
+      pool.submit([&] {
+        arrived.raise();
+        // Each task waits for the other: one worker alone, or a task run
+        // under the pool's lock, never gets past this (a deadlock, with
+        // each thread's wait printed).
+        arrived.wait_for_count(2);
+      });
+    }
+    arrived.wait_for_count(2);
+    pool.shutdown(true);
+  }));
+}
+
 TEST_CASE("explored: shutdown with wait returns after every submitted task has run",
           "[thread_pool][explored]") {
   WORKBOOK_CHECK_EXPLORED(sim::explore(two_workers(), [] {
@@ -167,11 +187,20 @@ TEST_CASE("explored: an exception thrown by a task reaches its future and the wo
     auto failing = pool.submit([]() -> int { throw TaskError("task 1 failed"); });
     auto next = pool.submit([] { return 2; });
     pool.shutdown(true); // both have run: the futures are ready
+    // Looked at without blocking: get() on a future that is not ready would
+    // wait where the scheduler cannot see it.
+    const auto ready = [](const auto& future) {
+      return future.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+    };
+    WORKBOOK_SIM_CHECK(ready(failing)); // shutdown(true) returned before the task had run
+    WORKBOOK_SIM_CHECK(ready(next));
     std::string message;
     try {
       failing.get();
     } catch (const TaskError& error) {
       message = error.what();
+    } catch (const std::exception& error) {
+      message = std::string("another exception: ") + error.what();
     }
     WORKBOOK_SIM_CHECK(message == "task 1 failed");
     WORKBOOK_SIM_CHECK(next.get() == 2);

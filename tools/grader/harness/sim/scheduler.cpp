@@ -322,7 +322,8 @@ struct Execution : std::enable_shared_from_this<Execution> {
     case Block::join: return "join(\"" + threads[static_cast<std::size_t>(t.on_thread)]->name + "\")";
     case Block::sleep: return "a sleep until " + format_time(t.deadline);
     case Block::until_blocked:
-      return "the test's wait until " + std::to_string(t.on_thread) + " other threads are blocked";
+      return "the test's wait until " + std::to_string(t.on_thread) +
+             (t.on_thread == 1 ? " other thread is blocked" : " other threads are blocked");
     case Block::none: break;
     }
     return "nothing";
@@ -989,7 +990,8 @@ bool await_blocked(int count) {
   auto [execution, self, lock] = enter("sim::await_blocked");
   self.block = Block::until_blocked;
   self.on_thread = count;
-  execution.record(self, "waits until " + std::to_string(count) + " other threads are blocked");
+  execution.record(self, "waits until " + std::to_string(count) +
+                             (count == 1 ? " other thread is blocked" : " other threads are blocked"));
   execution.block(lock, self);
   return true;
 }
