@@ -41,8 +41,12 @@ public:
 /// have been joined; without, it returns at once and the destructor joins.
 /// The destructor is `shutdown(true)`, like leaving Python's `with` block.
 ///
-/// `shutdown` may be called from several threads at once, and from a task
-/// (a worker never joins itself); every call returns only as described.
+/// `shutdown` may be called from several threads at once; every call
+/// returns only as described. It may be called from a task too: then it
+/// stops the intake and returns at once, even with `wait`, since the task
+/// that called it is still running (a worker never joins itself, nor waits
+/// for a call outside the pool that is joining it); the call outside the
+/// pool, or the destructor, joins.
 /// `size()` is the number of workers the pool was created with, also after
 /// shutdown.
 ///

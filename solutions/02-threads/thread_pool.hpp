@@ -6,6 +6,7 @@
 
 #include <workbook/sync.hpp>
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -40,8 +41,12 @@ public:
 /// have been joined; without, it returns at once and the destructor joins.
 /// The destructor is `shutdown(true)`, like leaving Python's `with` block.
 ///
-/// `shutdown` may be called from several threads at once, and from a task
-/// (a worker never joins itself); every call returns only as described.
+/// `shutdown` may be called from several threads at once; every call
+/// returns only as described. It may be called from a task too: then it
+/// stops the intake and returns at once, even with `wait`, since the task
+/// that called it is still running (a worker never joins itself, nor waits
+/// for a call outside the pool that is joining it); the call outside the
+/// pool, or the destructor, joins.
 /// `size()` is the number of workers the pool was created with, also after
 /// shutdown.
 ///
@@ -67,6 +72,7 @@ public:
     workers_.reserve(threads);
     for (std::size_t i = 0; i < threads; ++i) {
       workers_.emplace_back([this] { work(); });
+      worker_ids_.push_back(workers_.back().get_id());
     }
   }
   ThreadPool(const ThreadPool&) = delete;
@@ -109,12 +115,15 @@ public:
       shut_down_ = true;
     }
     work_available_.notify_all();
-    if (wait) {
-      std::lock_guard join_lock(join_mutex_); // one joiner at a time
-      for (auto& worker : workers_) {
-        if (worker.joinable() && worker.get_id() != Sync::this_thread::get_id()) {
-          worker.join();
-        }
+    if (!wait || called_from_a_task()) {
+      // A task cannot wait for itself, nor for the join_mutex_ of a caller
+      // that is joining the very worker running it: that would deadlock.
+      return;
+    }
+    std::lock_guard join_lock(join_mutex_); // one joiner at a time; the others wait for it
+    for (auto& worker : workers_) {
+      if (worker.joinable()) {
+        worker.join();
       }
     }
   }
@@ -123,6 +132,13 @@ public:
   [[nodiscard]] std::size_t size() const { return workers_.size(); }
 
 private:
+  // worker_ids_ is written by the constructor only: a task may read it while
+  // another thread joins (and so changes) the thread objects themselves.
+  [[nodiscard]] bool called_from_a_task() const {
+    return std::find(worker_ids_.begin(), worker_ids_.end(), Sync::this_thread::get_id()) !=
+           worker_ids_.end();
+  }
+
   void work() {
     for (;;) {
       std::function<void()> task;
@@ -145,6 +161,7 @@ private:
   bool shut_down_ = false;
   typename Sync::mutex join_mutex_;
   std::vector<typename Sync::thread> workers_;
+  std::vector<std::thread::id> worker_ids_;
 };
 
 } // namespace workbook::threads

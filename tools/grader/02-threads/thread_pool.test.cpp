@@ -180,6 +180,21 @@ TEST_CASE("explored: shutdown without wait still runs every queued task before t
   }));
 }
 
+TEST_CASE("explored: shutdown from a task while the pool shuts down neither deadlocks nor drops a task",
+          "[thread_pool][explored]") {
+  WORKBOOK_CHECK_EXPLORED(sim::explore(two_workers(), [] {
+    int ran = 0;
+    SimPool pool(2);
+    pool.submit([&] { ++ran; });
+    pool.submit([&] {
+      pool.shutdown(true); // from a task: stops the intake and returns, it cannot wait for itself
+      ++ran;
+    });
+    pool.shutdown(true); // joins the worker running the task above, which must not wait for this call
+    WORKBOOK_SIM_CHECK(ran == 2);
+  }));
+}
+
 TEST_CASE("explored: an exception thrown by a task reaches its future and the worker goes on",
           "[thread_pool][explored]") {
   WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
