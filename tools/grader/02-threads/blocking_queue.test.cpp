@@ -33,6 +33,17 @@ using SimQueue = BlockingQueue<int, sim::sync>;
 // breaks the queue. The real-thread cases after them check what a scheduler
 // cannot see: data races (under ThreadSanitizer) and real timeouts.
 
+namespace {
+
+/// Three simulated threads: one preemption keeps the search exhaustive and quick.
+sim::Options one_preemption() {
+  sim::Options options;
+  options.preemption_bound = 1;
+  return options;
+}
+
+} // namespace
+
 TEST_CASE("explored: a get waiting on an empty queue gets the item put", "[blocking_queue][explored]") {
   WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
     SimQueue queue;
@@ -65,9 +76,7 @@ TEST_CASE("explored: a put waiting on a full queue goes on when a get makes room
 
 TEST_CASE("explored: no item is lost or duplicated and each producer's items keep their order",
           "[blocking_queue][explored]") {
-  sim::Options options;
-  options.preemption_bound = 1; // three threads: one preemption keeps it exhaustive and quick
-  WORKBOOK_CHECK_EXPLORED(sim::explore(options, [] {
+  WORKBOOK_CHECK_EXPLORED(sim::explore(one_preemption(), [] {
     SimQueue queue(2); // bounded: producers block, and two items can be out of order
     sim::name_next_thread("producer a");
     sim::sync::thread a([&] {
@@ -96,7 +105,7 @@ TEST_CASE("explored: no item is lost or duplicated and each producer's items kee
 }
 
 TEST_CASE("explored: close wakes every consumer waiting on an empty queue", "[blocking_queue][explored]") {
-  WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
+  WORKBOOK_CHECK_EXPLORED(sim::explore(one_preemption(), [] {
     SimQueue queue;
     auto consumer = [&] {
       WORKBOOK_SIM_CHECK(!queue.get().has_value()); // closed and empty: nothing
@@ -114,7 +123,7 @@ TEST_CASE("explored: close wakes every consumer waiting on an empty queue", "[bl
 
 TEST_CASE("explored: close wakes every producer waiting on a full queue with queue_closed",
           "[blocking_queue][explored]") {
-  WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
+  WORKBOOK_CHECK_EXPLORED(sim::explore(one_preemption(), [] {
     SimQueue queue(1);
     queue.put(0);
     auto producer = [&](int item) {
