@@ -82,12 +82,11 @@ TEST_CASE("explored: no item is lost or duplicated and each producer's items kee
     sim::sync::thread a([&] {
       queue.put(10);
       queue.put(11);
-      queue.put(12);
     });
     sim::name_next_thread("producer b");
     sim::sync::thread b([&] { queue.put(20); });
     std::vector<int> got;
-    for (int i = 0; i < 4; ++i) {
+    for (int i = 0; i < 3; ++i) {
       const std::optional<int> item = queue.get();
       WORKBOOK_SIM_CHECK(item.has_value()); // the queue is open: get waits for an item
       got.push_back(item.value_or(-1));
@@ -97,10 +96,10 @@ TEST_CASE("explored: no item is lost or duplicated and each producer's items kee
     WORKBOOK_SIM_CHECK(!queue.try_get().has_value()); // nothing duplicated
     std::vector<int> sorted = got;
     std::sort(sorted.begin(), sorted.end());
-    WORKBOOK_SIM_CHECK(sorted == std::vector<int>({10, 11, 12, 20})); // nothing lost
+    WORKBOOK_SIM_CHECK(sorted == std::vector<int>({10, 11, 20})); // nothing lost
     std::vector<int> from_a;
     std::copy_if(got.begin(), got.end(), std::back_inserter(from_a), [](int item) { return item < 20; });
-    WORKBOOK_SIM_CHECK(from_a == std::vector<int>({10, 11, 12})); // producer a's order
+    WORKBOOK_SIM_CHECK(from_a == std::vector<int>({10, 11})); // producer a's order
   }));
 }
 
