@@ -5,6 +5,7 @@
 #pragma once
 
 #include <workbook/not_implemented.hpp>
+#include <workbook/sync.hpp>
 
 #include <condition_variable>
 #include <cstddef>
@@ -40,20 +41,27 @@ public:
 /// have been joined; without, it returns at once and the destructor joins.
 /// The destructor is `shutdown(true)`, like leaving Python's `with` block.
 ///
-/// `shutdown` may be called from several threads at once, and from a task
-/// (a worker never joins itself); every call returns only as described.
+/// `shutdown` may be called from several threads at once; every call
+/// returns only as described. It may be called from a task too: then it
+/// stops the intake and returns at once, even with `wait`, since the task
+/// that called it is still running (a worker never joins itself, nor waits
+/// for a call outside the pool that is joining it); the call outside the
+/// pool, or the destructor, joins.
 /// `size()` is the number of workers the pool was created with, also after
 /// shutdown.
 ///
-/// `ConditionVariable` is what the workers wait on: the hidden tests
-/// substitute an instrumented one (the interface of
-/// `std::condition_variable_any`; waits take a `std::unique_lock<std::mutex>`;
-/// it may wake a worker spuriously). Change the queue and the shut-down flag
-/// under the mutex; then notify, with the mutex held or just after releasing
-/// it: both are correct (the instrumented type's "woken thread runs first"
-/// mode, used for other exercises, punishes only a notify sent before the
-/// state change).
-template <class ConditionVariable = std::condition_variable> class ThreadPool {
+/// `Sync` is the synchronization policy: write `typename Sync::mutex`,
+/// `typename Sync::condition_variable` (its waits take a
+/// `std::unique_lock<typename Sync::mutex>`; it may wake a worker
+/// spuriously), `typename Sync::thread` and `Sync::this_thread::get_id()`
+/// where you would write the std names. The default, `workbook::std_sync`,
+/// *is* those std types; the hidden tests pass a simulated policy that runs
+/// your pool under every schedule of a small scenario. Change the queue and
+/// the shut-down flag under the mutex; then notify, with the mutex held or
+/// just after releasing it: both are correct. Every wait goes through
+/// `Sync`: a `std::mutex` or a `std::future::get` inside the pool blocks
+/// where the simulated scheduler cannot see it.
+template <class Sync = workbook::std_sync> class ThreadPool {
 public:
   /// Starts `threads` workers.
   /// @throws std::invalid_argument if `threads` is 0.
@@ -87,8 +95,9 @@ public:
   }
 
 private:
-  // Your state: the workers, a queue of type-erased tasks, a mutex, a
-  // ConditionVariable, and whether the pool has been shut down.
+  // Your state: the workers (`typename Sync::thread`), a queue of type-erased
+  // tasks, a `typename Sync::mutex`, a `typename Sync::condition_variable`,
+  // and whether the pool has been shut down.
 };
 
 } // namespace workbook::threads

@@ -4,6 +4,9 @@
 // Grade it: `./workbook check thread_pool`.
 #pragma once
 
+#include <workbook/sync.hpp>
+
+#include <algorithm>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -38,20 +41,27 @@ public:
 /// have been joined; without, it returns at once and the destructor joins.
 /// The destructor is `shutdown(true)`, like leaving Python's `with` block.
 ///
-/// `shutdown` may be called from several threads at once, and from a task
-/// (a worker never joins itself); every call returns only as described.
+/// `shutdown` may be called from several threads at once; every call
+/// returns only as described. It may be called from a task too: then it
+/// stops the intake and returns at once, even with `wait`, since the task
+/// that called it is still running (a worker never joins itself, nor waits
+/// for a call outside the pool that is joining it); the call outside the
+/// pool, or the destructor, joins.
 /// `size()` is the number of workers the pool was created with, also after
 /// shutdown.
 ///
-/// `ConditionVariable` is what the workers wait on: the hidden tests
-/// substitute an instrumented one (the interface of
-/// `std::condition_variable_any`; waits take a `std::unique_lock<std::mutex>`;
-/// it may wake a worker spuriously). Change the queue and the shut-down flag
-/// under the mutex; then notify, with the mutex held or just after releasing
-/// it: both are correct (the instrumented type's "woken thread runs first"
-/// mode, used for other exercises, punishes only a notify sent before the
-/// state change).
-template <class ConditionVariable = std::condition_variable> class ThreadPool {
+/// `Sync` is the synchronization policy: write `typename Sync::mutex`,
+/// `typename Sync::condition_variable` (its waits take a
+/// `std::unique_lock<typename Sync::mutex>`; it may wake a worker
+/// spuriously), `typename Sync::thread` and `Sync::this_thread::get_id()`
+/// where you would write the std names. The default, `workbook::std_sync`,
+/// *is* those std types; the hidden tests pass a simulated policy that runs
+/// your pool under every schedule of a small scenario. Change the queue and
+/// the shut-down flag under the mutex; then notify, with the mutex held or
+/// just after releasing it: both are correct. Every wait goes through
+/// `Sync`: a `std::mutex` or a `std::future::get` inside the pool blocks
+/// where the simulated scheduler cannot see it.
+template <class Sync = workbook::std_sync> class ThreadPool {
 public:
   /// Starts `threads` workers.
   /// @throws std::invalid_argument if `threads` is 0.
@@ -62,6 +72,7 @@ public:
     workers_.reserve(threads);
     for (std::size_t i = 0; i < threads; ++i) {
       workers_.emplace_back([this] { work(); });
+      worker_ids_.push_back(workers_.back().get_id());
     }
   }
   ThreadPool(const ThreadPool&) = delete;
@@ -104,12 +115,15 @@ public:
       shut_down_ = true;
     }
     work_available_.notify_all();
-    if (wait) {
-      std::lock_guard join_lock(join_mutex_); // one joiner at a time
-      for (auto& worker : workers_) {
-        if (worker.joinable() && worker.get_id() != std::this_thread::get_id()) {
-          worker.join();
-        }
+    if (!wait || called_from_a_task()) {
+      // A task cannot wait for itself, nor for the join_mutex_ of a caller
+      // that is joining the very worker running it: that would deadlock.
+      return;
+    }
+    std::lock_guard join_lock(join_mutex_); // one joiner at a time; the others wait for it
+    for (auto& worker : workers_) {
+      if (worker.joinable()) {
+        worker.join();
       }
     }
   }
@@ -118,6 +132,13 @@ public:
   [[nodiscard]] std::size_t size() const { return workers_.size(); }
 
 private:
+  // worker_ids_ is written by the constructor only: a task may read it while
+  // another thread joins (and so changes) the thread objects themselves.
+  [[nodiscard]] bool called_from_a_task() const {
+    return std::find(worker_ids_.begin(), worker_ids_.end(), Sync::this_thread::get_id()) !=
+           worker_ids_.end();
+  }
+
   void work() {
     for (;;) {
       std::function<void()> task;
@@ -134,12 +155,13 @@ private:
     }
   }
 
-  std::mutex mutex_;
-  ConditionVariable work_available_;
+  typename Sync::mutex mutex_;
+  typename Sync::condition_variable work_available_;
   std::deque<std::function<void()>> tasks_;
   bool shut_down_ = false;
-  std::mutex join_mutex_;
-  std::vector<std::thread> workers_;
+  typename Sync::mutex join_mutex_;
+  std::vector<typename Sync::thread> workers_;
+  std::vector<std::thread::id> worker_ids_;
 };
 
 } // namespace workbook::threads

@@ -3,25 +3,186 @@
 // never by sleeping.
 #include "blocking_queue.hpp"
 
-#include <instrumented_cv.hpp>
+#include <instrumented_sync.hpp>
+#include <sim/catch_sim.hpp>
 
 #include <catch.hpp>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <iterator>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
-using workbook::testing::InstrumentedConditionVariable;
+using workbook::testing::InstrumentedSync;
 using workbook::testing::WaitStats;
 using workbook::threads::BlockingQueue;
 using workbook::threads::queue_closed;
-using Queue = BlockingQueue<int, InstrumentedConditionVariable>;
+using Queue = BlockingQueue<int, InstrumentedSync>;
 using namespace std::chrono_literals;
+namespace sim = workbook::sim;
+using SimQueue = BlockingQueue<int, sim::sync>;
+
+// Explored first: each scenario runs under every schedule within the
+// explorer's bounds (two preemptions, one spurious wakeup) on the simulated
+// policy, so a lost wakeup or a missing loop is shown as the schedule that
+// breaks the queue. The real-thread cases after them check what a scheduler
+// cannot see: data races (under ThreadSanitizer) and real timeouts.
+
+namespace {
+
+/// Three simulated threads: one preemption keeps the search exhaustive and quick.
+sim::Options one_preemption() {
+  sim::Options options;
+  options.preemption_bound = 1;
+  return options;
+}
+
+} // namespace
+
+TEST_CASE("explored: a get waiting on an empty queue gets the item put", "[blocking_queue][explored]") {
+  WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
+    SimQueue queue;
+    sim::name_next_thread("consumer");
+    sim::sync::thread consumer([&] {
+      const std::optional<int> item = queue.get();
+      WORKBOOK_SIM_CHECK(item.has_value()); // woke for nothing and returned: wait in a loop
+      WORKBOOK_SIM_CHECK(item == 42);
+    });
+    queue.put(42); // a notify sent before the item is in the queue is lost in some schedule
+    consumer.join();
+  }));
+}
+
+TEST_CASE("explored: a put waiting on a full queue goes on when a get makes room",
+          "[blocking_queue][explored]") {
+  WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
+    SimQueue queue(1);
+    queue.put(1);
+    sim::name_next_thread("producer");
+    sim::sync::thread producer([&] {
+      queue.put(2);
+      WORKBOOK_SIM_CHECK(queue.size() <= 1); // put went on without room: wait in a loop
+    });
+    WORKBOOK_SIM_CHECK(queue.get() == 1);
+    producer.join();
+    WORKBOOK_SIM_CHECK(queue.get() == 2);
+  }));
+}
+
+TEST_CASE("explored: no item is lost or duplicated and each producer's items keep their order",
+          "[blocking_queue][explored]") {
+  WORKBOOK_CHECK_EXPLORED(sim::explore(one_preemption(), [] {
+    SimQueue queue(2); // bounded: producers block, and two items can be out of order
+    sim::name_next_thread("producer a");
+    sim::sync::thread a([&] {
+      queue.put(10);
+      queue.put(11);
+    });
+    sim::name_next_thread("producer b");
+    sim::sync::thread b([&] { queue.put(20); });
+    std::vector<int> got;
+    for (int i = 0; i < 3; ++i) {
+      const std::optional<int> item = queue.get();
+      WORKBOOK_SIM_CHECK(item.has_value()); // the queue is open: get waits for an item
+      got.push_back(item.value_or(-1));
+    }
+    a.join();
+    b.join();
+    WORKBOOK_SIM_CHECK(!queue.try_get().has_value()); // nothing duplicated
+    std::vector<int> sorted = got;
+    std::sort(sorted.begin(), sorted.end());
+    WORKBOOK_SIM_CHECK(sorted == std::vector<int>({10, 11, 20})); // nothing lost
+    std::vector<int> from_a;
+    std::copy_if(got.begin(), got.end(), std::back_inserter(from_a), [](int item) { return item < 20; });
+    WORKBOOK_SIM_CHECK(from_a == std::vector<int>({10, 11})); // producer a's order
+  }));
+}
+
+TEST_CASE("explored: close wakes every consumer waiting on an empty queue", "[blocking_queue][explored]") {
+  WORKBOOK_CHECK_EXPLORED(sim::explore(one_preemption(), [] {
+    SimQueue queue;
+    auto consumer = [&] {
+      WORKBOOK_SIM_CHECK(!queue.get().has_value()); // closed and empty: nothing
+    };
+    sim::name_next_thread("consumer 1");
+    sim::sync::thread first(consumer);
+    sim::name_next_thread("consumer 2");
+    sim::sync::thread second(consumer);
+    WORKBOOK_SIM_CHECK(sim::await_blocked(2)); // both wait now
+    queue.close(); // a notify_one leaves one asleep: a deadlock, each thread's wait printed
+    first.join();
+    second.join();
+  }));
+}
+
+TEST_CASE("explored: close wakes every producer waiting on a full queue with queue_closed",
+          "[blocking_queue][explored]") {
+  WORKBOOK_CHECK_EXPLORED(sim::explore(one_preemption(), [] {
+    SimQueue queue(1);
+    queue.put(0);
+    auto producer = [&](int item) {
+      bool threw = false;
+      try {
+        queue.put(item);
+      } catch (const queue_closed&) {
+        threw = true;
+      }
+      WORKBOOK_SIM_CHECK(threw); // a put on a full queue that is then closed throws
+    };
+    sim::name_next_thread("producer 1");
+    sim::sync::thread first(producer, 1);
+    sim::name_next_thread("producer 2");
+    sim::sync::thread second(producer, 2);
+    WORKBOOK_SIM_CHECK(sim::await_blocked(2));
+    queue.close();
+    first.join();
+    second.join();
+    WORKBOOK_SIM_CHECK(queue.get() == 0); // what was put before close is still delivered
+    WORKBOOK_SIM_CHECK(!queue.get().has_value());
+  }));
+}
+
+TEST_CASE("explored: get_for and put_for give up exactly at their deadline across spurious wakeups",
+          "[blocking_queue][explored]") {
+  WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
+    SimQueue queue(1);
+    const auto start = sim::clock::now();
+    WORKBOOK_SIM_CHECK(!queue.get_for(10ms).has_value());
+    // Not later: a deadline restarted after a spurious wakeup returns late.
+    WORKBOOK_SIM_CHECK(sim::clock::now() == start + 10ms);
+    queue.put(1); // full now
+    WORKBOOK_SIM_CHECK(!queue.put_for(2, 10ms));
+    WORKBOOK_SIM_CHECK(sim::clock::now() == start + 20ms);
+    WORKBOOK_SIM_CHECK(queue.size() == 1);
+  }));
+}
+
+TEST_CASE("explored: get_for and put_for return as soon as their wait is over",
+          "[blocking_queue][explored]") {
+  WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
+    SimQueue queue(1);
+    sim::name_next_thread("other");
+    sim::sync::thread other([&] {
+      sim::sync::this_thread::sleep_for(5ms);
+      queue.put(7); // wakes the get_for below
+      sim::sync::this_thread::sleep_for(10ms);
+      WORKBOOK_SIM_CHECK(queue.get() == 8); // makes room for the put_for below
+    });
+    const auto start = sim::clock::now();
+    WORKBOOK_SIM_CHECK(queue.get_for(1h) == 7);
+    WORKBOOK_SIM_CHECK(sim::clock::now() == start + 5ms);
+    queue.put(8);
+    WORKBOOK_SIM_CHECK(queue.put_for(9, 1h)); // room at 15 ms
+    WORKBOOK_SIM_CHECK(sim::clock::now() == start + 15ms);
+    other.join();
+    WORKBOOK_SIM_CHECK(queue.get() == 9);
+  }));
+}
 
 TEST_CASE("items come out in the order they went in", "[blocking_queue]") {
   BlockingQueue<std::string> queue;

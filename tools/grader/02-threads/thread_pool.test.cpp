@@ -7,7 +7,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <instrumented_cv.hpp>
+#include <instrumented_sync.hpp>
+#include <sim/catch_sim.hpp>
 
 #include <catch.hpp>
 
@@ -23,7 +24,7 @@
 #include <thread>
 #include <vector>
 
-using workbook::testing::InstrumentedConditionVariable;
+using workbook::testing::InstrumentedSync;
 using workbook::testing::WaitStats;
 using workbook::threads::pool_shut_down;
 using workbook::threads::ThreadPool;
@@ -55,7 +56,170 @@ struct TaskError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+namespace sim = workbook::sim;
+using SimPool = ThreadPool<sim::sync>;
+
+/// Under the simulated policy: a flag a simulated thread can wait for.
+struct SimSignal {
+  sim::sync::mutex mutex;
+  sim::sync::condition_variable changed;
+  int count = 0;
+  void raise() {
+    std::lock_guard lock(mutex);
+    ++count;
+    changed.notify_all();
+  }
+  void wait_for_count(int n) {
+    std::unique_lock lock(mutex);
+    changed.wait(lock, [&] { return count >= n; });
+  }
+};
+
 } // namespace
+
+// Explored first: each scenario runs under every schedule within the
+// explorer's bounds on the simulated policy, so a lost wakeup or a task
+// dropped at shutdown is shown as the schedule that loses it. A future's
+// get() blocks outside the simulated scheduler: the scenarios read a future
+// only once its task is known to have run.
+
+TEST_CASE("explored: a task submitted to a sleeping worker runs", "[thread_pool][explored]") {
+  WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
+    SimSignal ran;
+    SimPool pool(1);
+    WORKBOOK_SIM_CHECK(sim::await_blocked(1)); // the worker waits for work
+    pool.submit([&] { ran.raise(); });
+    // A wakeup lost between submit and the waiting worker leaves both
+    // asleep: a deadlock, with each thread's wait printed.
+    ran.wait_for_count(1);
+    pool.shutdown(true);
+  }));
+}
+
+namespace {
+
+/// Two workers and the main thread: one preemption keeps the search exhaustive and fast.
+sim::Options two_workers() {
+  sim::Options options;
+  options.preemption_bound = 1;
+  return options;
+}
+
+} // namespace
+
+TEST_CASE("explored: tasks submitted while the workers start run exactly once", "[thread_pool][explored]") {
+  WORKBOOK_CHECK_EXPLORED(sim::explore(two_workers(), [] {
+    int runs[3] = {0, 0, 0};
+    SimPool pool(2);
+    for (int& slot : runs) {
+      pool.submit([&] { ++slot; });
+    }
+    // Both workers wait again once the queue is empty, or (a lost wakeup)
+    // with a task still in it: looked at before a shutdown's notify_all
+    // would rescue it.
+    WORKBOOK_SIM_CHECK(sim::await_blocked(2));
+    WORKBOOK_SIM_CHECK(runs[0] == 1 && runs[1] == 1 && runs[2] == 1);
+    pool.shutdown(true);
+    WORKBOOK_SIM_CHECK(runs[0] == 1 && runs[1] == 1 && runs[2] == 1);
+  }));
+}
+
+TEST_CASE("explored: two workers run two tasks at the same time", "[thread_pool][explored]") {
+  sim::Options options;
+  options.preemption_bound = 0; // too few workers at once is no matter of timing: any schedule shows it
+  WORKBOOK_CHECK_EXPLORED(sim::explore(options, [] {
+    SimSignal arrived;
+    SimPool pool(2);
+    for (int i = 0; i < 2; ++i) {
+      pool.submit([&] {
+        arrived.raise();
+        // Each task waits for the other: one worker alone, or a task run
+        // under the pool's lock, never gets past this (a deadlock, with
+        // each thread's wait printed).
+        arrived.wait_for_count(2);
+      });
+    }
+    arrived.wait_for_count(2);
+    pool.shutdown(true);
+  }));
+}
+
+TEST_CASE("explored: shutdown with wait returns after every submitted task has run",
+          "[thread_pool][explored]") {
+  WORKBOOK_CHECK_EXPLORED(sim::explore(two_workers(), [] {
+    int ran = 0;
+    SimPool pool(2);
+    for (int i = 0; i < 3; ++i) {
+      pool.submit([&] { ++ran; });
+    }
+    pool.shutdown(true); // wakes every idle worker, drains the queue, joins
+    WORKBOOK_SIM_CHECK(ran == 3);
+    bool refused = false;
+    try {
+      pool.submit([] {});
+    } catch (const pool_shut_down&) {
+      refused = true;
+    }
+    WORKBOOK_SIM_CHECK(refused);
+  }));
+}
+
+TEST_CASE("explored: shutdown without wait still runs every queued task before the destructor returns",
+          "[thread_pool][explored]") {
+  WORKBOOK_CHECK_EXPLORED(sim::explore(two_workers(), [] {
+    int ran = 0;
+    {
+      SimPool pool(2);
+      for (int i = 0; i < 3; ++i) {
+        pool.submit([&] { ++ran; });
+      }
+      pool.shutdown(false);
+    } // the destructor joins
+    WORKBOOK_SIM_CHECK(ran == 3);
+  }));
+}
+
+TEST_CASE("explored: shutdown from a task while the pool shuts down neither deadlocks nor drops a task",
+          "[thread_pool][explored]") {
+  WORKBOOK_CHECK_EXPLORED(sim::explore(two_workers(), [] {
+    int ran = 0;
+    SimPool pool(2);
+    pool.submit([&] { ++ran; });
+    pool.submit([&] {
+      pool.shutdown(true); // from a task: stops the intake and returns, it cannot wait for itself
+      ++ran;
+    });
+    pool.shutdown(true); // joins the worker running the task above, which must not wait for this call
+    WORKBOOK_SIM_CHECK(ran == 2);
+  }));
+}
+
+TEST_CASE("explored: an exception thrown by a task reaches its future and the worker goes on",
+          "[thread_pool][explored]") {
+  WORKBOOK_CHECK_EXPLORED(sim::explore({}, [] {
+    SimPool pool(1);
+    auto failing = pool.submit([]() -> int { throw TaskError("task 1 failed"); });
+    auto next = pool.submit([] { return 2; });
+    pool.shutdown(true); // both have run: the futures are ready
+    // Looked at without blocking: get() on a future that is not ready would
+    // wait where the scheduler cannot see it.
+    const auto ready = [](const auto& future) {
+      return future.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+    };
+    WORKBOOK_SIM_CHECK(ready(failing)); // shutdown(true) returned before the task had run
+    WORKBOOK_SIM_CHECK(ready(next));
+    std::string message;
+    try {
+      failing.get();
+    } catch (const TaskError& error) {
+      message = error.what();
+    } catch (const std::exception& error) {
+      message = std::string("another exception: ") + error.what();
+    }
+    WORKBOOK_SIM_CHECK(message == "task 1 failed");
+    WORKBOOK_SIM_CHECK(next.get() == 2);
+  }));
+}
 
 TEST_CASE("submit returns a future of the task's result", "[thread_pool]") {
   ThreadPool<> pool(2);
@@ -291,7 +455,7 @@ TEST_CASE("a task may submit more tasks to its own pool", "[thread_pool]") {
 
 TEST_CASE("a worker woken spuriously goes back to waiting", "[thread_pool]") {
   WaitStats::reset(true); // every other wait returns at once, with nothing changed
-  ThreadPool<InstrumentedConditionVariable> pool(2);
+  ThreadPool<InstrumentedSync> pool(2);
   WaitStats::wait_until_blocked(2); // both workers woke spuriously once, then waited again
   CHECK(WaitStats::spurious.load() >= 2);
   // Both workers must still be there: the latch needs two tasks at once (a

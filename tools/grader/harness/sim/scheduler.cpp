@@ -64,6 +64,8 @@ struct SimThread {
   bool has_deadline = false;
   Time deadline = 0;
   detail::Wake wake = detail::Wake::notified;
+  const std::stop_token* stop = nullptr; // a wait with a stop token: the token
+  bool in_stop_request = false;          // running the callbacks of a stop request
   long wait_seq = 0;
   bool detached = false;
   bool joined = false;
@@ -181,6 +183,12 @@ int g_explore_calls = 0;
 
 enum class Reason : std::uint8_t { point, yield, blocked, finished };
 
+// Set while a simulated thread runs std::stop_source::request_stop: its
+// callbacks (a notify, a lock) are part of the request's step. Switching
+// threads inside one would let the thread whose std::stop_callback runs
+// destroy it meanwhile, which blocks for real until the callback returns.
+thread_local bool tl_in_stop_request = false;
+
 struct Execution : std::enable_shared_from_this<Execution> {
   Execution(const Options& opts, std::uint64_t id) : options(opts), serial(id) {}
 
@@ -264,6 +272,7 @@ struct Execution : std::enable_shared_from_this<Execution> {
     t.block = Block::none;
     t.on = nullptr;
     t.has_deadline = false;
+    t.stop = nullptr;
   }
 
   int decide(int count) {
@@ -313,7 +322,8 @@ struct Execution : std::enable_shared_from_this<Execution> {
     case Block::join: return "join(\"" + threads[static_cast<std::size_t>(t.on_thread)]->name + "\")";
     case Block::sleep: return "a sleep until " + format_time(t.deadline);
     case Block::until_blocked:
-      return "the test's wait until " + std::to_string(t.on_thread) + " other threads are blocked";
+      return "the test's wait until " + std::to_string(t.on_thread) +
+             (t.on_thread == 1 ? " other thread is blocked" : " other threads are blocked");
     case Block::none: break;
     }
     return "nothing";
@@ -398,6 +408,9 @@ struct Execution : std::enable_shared_from_this<Execution> {
       park(lock, me);
     }
     wake_awaiters();
+    if (tl_in_stop_request && me.state == State::runnable && reason == Reason::point) {
+      return; // inside a stop request's callbacks: no switch (see tl_in_stop_request)
+    }
     const auto options_now = options_for(me, reason);
     if (options_now.empty()) {
       std::string where;
@@ -463,6 +476,23 @@ struct Execution : std::enable_shared_from_this<Execution> {
       threads[static_cast<std::size_t>(current)]->baton.notify_one();
       if (me.state != State::finished) {
         wait_for_baton(lock, me);
+      }
+    }
+  }
+
+  // A thread that blocked inside a stop request's callbacks (a callback
+  // that locks a mutex) and can run again goes on at once, before the thread
+  // that woke it reaches its next operation: that thread may be about to
+  // destroy the std::stop_callback, and ~stop_callback waits for a running
+  // callback for real, where the scheduler cannot see it.
+  void yield_to_stop_request(std::unique_lock<std::mutex>& lock, SimThread& me) {
+    for (const auto& t : threads) {
+      if (t.get() != &me && t->in_stop_request && t->state == State::runnable) {
+        record(me, "lets \"" + t->name + "\" finish its stop request");
+        current = t->id;
+        t->baton.notify_one();
+        wait_for_baton(lock, me);
+        return;
       }
     }
   }
@@ -686,12 +716,22 @@ void mutex_unlock(Object& mutex) {
   for (const int id : execution.waiters(&mutex, Block::mutex)) {
     execution.wake(*execution.threads[static_cast<std::size_t>(id)], Wake::notified);
   }
+  if (!quiet) {
+    execution.yield_to_stop_request(lock, self);
+  }
 }
 
-Wake cv_wait(Object& cv, const std::function<void()>& unlock, const std::int64_t* deadline_ns) {
+Wake cv_wait(Object& cv, const std::function<void()>& unlock, const std::int64_t* deadline_ns,
+             const std::stop_token* stop) {
   {
     auto [execution, self, lock] = enter(cv, "condition_variable::wait");
     execution.reschedule(lock, self, Reason::point);
+    // A stop request is made while its requester holds the baton, so no stop
+    // can come between this check and the block below.
+    if (stop != nullptr && stop->stop_requested()) {
+      execution.record(self, "wait on " + object_name(cv) + ": a stop has been requested, returns");
+      return Wake::stop;
+    }
     if (deadline_ns != nullptr && *deadline_ns <= execution.now) {
       execution.record(self, "wait_until on " + object_name(cv) + ": the deadline " +
                                  format_time(*deadline_ns) + " has passed, returns timeout");
@@ -701,9 +741,11 @@ Wake cv_wait(Object& cv, const std::function<void()>& unlock, const std::int64_t
     self.on = &cv;
     self.has_deadline = deadline_ns != nullptr;
     self.deadline = deadline_ns != nullptr ? *deadline_ns : 0;
+    self.stop = stop;
     execution.record(self, (deadline_ns != nullptr ? "wait_until " + format_time(*deadline_ns) + " on "
                                                    : std::string("wait on ")) +
-                               object_name(cv) + " (unlocks the mutex)");
+                               object_name(cv) + (stop != nullptr ? " or a stop" : "") +
+                               " (unlocks the mutex)");
   }
   tl_quiet_unlock = true; // release and block are one step: no scheduling point between them
   try {
@@ -716,11 +758,51 @@ Wake cv_wait(Object& cv, const std::function<void()>& unlock, const std::int64_t
   auto [execution, self, lock] = enter(cv, "condition_variable::wait");
   execution.block(lock, self);
   const Wake how = self.wake;
-  execution.record(self, how == Wake::notified ? "wakes up (notified) on " + object_name(cv)
-                         : how == Wake::spurious
-                             ? "wakes up spuriously on " + object_name(cv)
+  execution.record(self, how == Wake::notified   ? "wakes up (notified) on " + object_name(cv)
+                         : how == Wake::spurious ? "wakes up spuriously on " + object_name(cv)
+                         : how == Wake::stop
+                             ? "wakes up on " + object_name(cv) + ": a stop was requested"
                              : "times out on " + object_name(cv) + " at " + format_time(execution.now));
   return how;
+}
+
+void cv_notify_stop(Object& cv) noexcept {
+  Execution* current = tl_execution;
+  if (current == nullptr || tl_self == nullptr || cv.execution != current->serial) {
+    return; // not a simulated thread of this execution: nothing of it can be waiting
+  }
+  std::unique_lock lock(current->mutex);
+  if (current->over) {
+    return;
+  }
+  std::string woken;
+  for (const int id : current->waiters(&cv, Block::condition_variable)) {
+    auto& waiter = *current->threads[static_cast<std::size_t>(id)];
+    if (waiter.stop != nullptr && waiter.stop->stop_requested()) {
+      current->wake(waiter, Wake::stop);
+      woken += (woken.empty() ? "\"" : ", \"") + waiter.name + "\"";
+    }
+  }
+  if (!woken.empty()) {
+    current->record(*tl_self, "the stop request wakes " + woken + " on " + object_name(cv));
+  }
+}
+
+bool request_stop(std::stop_source& source, const std::shared_ptr<ThreadHandle>& target) noexcept {
+  {
+    auto [execution, self, lock] = enter("jthread::request_stop");
+    execution.reschedule(lock, self, Reason::point);
+    execution.record(self, target ? "request_stop \"" + target->thread->name + "\""
+                                  : std::string("request_stop (of a jthread with no thread)"));
+  }
+  // The callbacks take the execution's lock themselves; while they run, the
+  // requester keeps the baton (see Execution::reschedule).
+  tl_in_stop_request = true;
+  tl_self->in_stop_request = true; // written by the baton's holder only
+  const bool made = source.request_stop();
+  tl_self->in_stop_request = false;
+  tl_in_stop_request = false;
+  return made;
 }
 
 void cv_notify(Object& cv, bool all) noexcept {
@@ -908,7 +990,8 @@ bool await_blocked(int count) {
   auto [execution, self, lock] = enter("sim::await_blocked");
   self.block = Block::until_blocked;
   self.on_thread = count;
-  execution.record(self, "waits until " + std::to_string(count) + " other threads are blocked");
+  execution.record(self, "waits until " + std::to_string(count) +
+                             (count == 1 ? " other thread is blocked" : " other threads are blocked"));
   execution.block(lock, self);
   return true;
 }

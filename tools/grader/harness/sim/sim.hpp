@@ -19,6 +19,12 @@
 // optionally, at the cost of a preemption, while one could run (a slow
 // notifier).
 //
+// A stop request (jthread::request_stop, and the one its destructor makes)
+// is a scheduling point like a notify; reading a std::stop_token is not one,
+// and need not be: the token changes only at the requester's point, so
+// every order of a read and the request is still explored.
+// condition_variable_any's waits that take a stop token wake on the request.
+//
 // An execution that breaks the contract is not unwound: its threads are left
 // parked for good (detached, their stacks intact), because learner code may
 // swallow an unwinding exception in `catch (...)` or meet it in a noexcept
@@ -139,6 +145,7 @@ long executions_so_far();
 namespace detail {
 
 enum class Kind : std::uint8_t { mutex, condition_variable, atomic };
+struct ThreadHandle; // the scheduler's side of a simulated thread
 
 /// The scheduler's record of one simulated object (a mutex, a condition
 /// variable, an atomic). It belongs to the execution that created it.
@@ -157,12 +164,23 @@ bool mutex_try_lock(Object& mutex);
 void mutex_unlock(Object& mutex);
 
 /// Which way a wait returned.
-enum class Wake : std::uint8_t { notified, spurious, timeout };
+enum class Wake : std::uint8_t { notified, spurious, timeout, stop };
 /// Registers the calling thread as a waiter of `cv`; `unlock` then releases
 /// the caller's lock without a scheduling point, and the thread blocks until
-/// notified, woken spuriously, or (with a deadline) timed out.
-Wake cv_wait(Object& cv, const std::function<void()>& unlock, const std::int64_t* deadline_ns);
+/// notified, woken spuriously, (with a deadline) timed out, or (with a stop
+/// token) woken by a stop request. A stop already requested when the wait
+/// begins returns Wake::stop at once: the check and the block are one step.
+Wake cv_wait(Object& cv, const std::function<void()>& unlock, const std::int64_t* deadline_ns,
+             const std::stop_token* stop = nullptr);
 void cv_notify(Object& cv, bool all) noexcept;
+/// The stop callback of a wait with a stop token: wakes every waiter of `cv`
+/// without a scheduling point (it runs inside std::stop_source::request_stop,
+/// which must not hand the baton over half way through its callbacks).
+void cv_notify_stop(Object& cv) noexcept;
+/// A stop request to `target` (a jthread's thread, or none): a scheduling
+/// point, then `source.request_stop()`, whose callbacks run as part of the
+/// same step (an operation of the policy inside one switches no thread).
+bool request_stop(std::stop_source& source, const std::shared_ptr<ThreadHandle>& target) noexcept;
 [[noreturn]] void foreign_clock_deadline(std::string_view clock_name);
 
 /// A scheduling point before an atomic operation `what`.
@@ -171,7 +189,6 @@ void atomic_point(Object& atomic, const char* what);
 void atomic_block(Object& atomic);
 void atomic_notify(Object& atomic, bool all);
 
-struct ThreadHandle; // the scheduler's side of a simulated thread
 std::shared_ptr<ThreadHandle> spawn(std::function<void()> body);
 void join(const std::shared_ptr<ThreadHandle>& thread);
 void detach(const std::shared_ptr<ThreadHandle>& thread);
@@ -222,9 +239,17 @@ public:
   void notify_all() noexcept { detail::cv_notify(object_, true); }
 
   template <class Lock> void wait(Lock& lock) {
+    bool released = false; // a wait that returns without blocking keeps the lock
     detail::cv_wait(
-        object_, [&lock] { lock.unlock(); }, nullptr);
-    lock.lock();
+        object_,
+        [&] {
+          lock.unlock();
+          released = true;
+        },
+        nullptr);
+    if (released) {
+      lock.lock();
+    }
   }
   template <class Lock, class Predicate> void wait(Lock& lock, Predicate ready) {
     while (!ready()) {
@@ -235,9 +260,17 @@ public:
   template <class Lock, class Duration>
   std::cv_status wait_until(Lock& lock, const std::chrono::time_point<clock, Duration>& deadline) {
     const std::int64_t at = std::chrono::duration_cast<clock::duration>(deadline.time_since_epoch()).count();
+    bool released = false; // a deadline already passed returns at once, the lock kept
     const auto woke = detail::cv_wait(
-        object_, [&lock] { lock.unlock(); }, &at);
-    lock.lock();
+        object_,
+        [&] {
+          lock.unlock();
+          released = true;
+        },
+        &at);
+    if (released) {
+      lock.lock();
+    }
     return woke == detail::Wake::timeout ? std::cv_status::timeout : std::cv_status::no_timeout;
   }
   template <class Lock, class Clock, class Duration>
@@ -263,7 +296,30 @@ public:
                       std::move(ready));
   }
 
-private:
+protected:
+  template <class Lock, class Duration>
+  detail::Wake wait_until_or_stop(Lock& lock, const std::chrono::time_point<clock, Duration>* deadline,
+                                  const std::stop_token& stop) {
+    std::int64_t at = 0;
+    if (deadline != nullptr) {
+      at = std::chrono::duration_cast<clock::duration>(deadline->time_since_epoch()).count();
+    }
+    bool released = false; // a stop or a deadline already there returns at once, the lock kept
+    const auto woke = detail::cv_wait(
+        object_,
+        [&] {
+          lock.unlock();
+          released = true;
+        },
+        deadline != nullptr ? &at : nullptr, &stop);
+    if (released) {
+      lock.lock();
+    }
+    return woke;
+  }
+
+  detail::Object& object() { return object_; }
+
   template <class Clock> static std::string_view clock_name() {
     if constexpr (std::is_same_v<Clock, std::chrono::steady_clock>) {
       return "std::chrono::steady_clock";
@@ -274,6 +330,56 @@ private:
     }
   }
   detail::Object object_;
+};
+
+/// `std::condition_variable_any`'s interface: that of condition_variable,
+/// and the waits that take a std::stop_token ([thread.condvarany.intwait]).
+/// Such a wait registers a std::stop_callback for its duration; a stop
+/// request (a scheduling point, see jthread::request_stop) wakes it through
+/// the scheduler, and a stop requested before the wait blocks is seen by the
+/// same step that would block, so it is never lost.
+class condition_variable_any : public condition_variable {
+public:
+  template <class Lock, class Predicate> bool wait(Lock& lock, std::stop_token stop, Predicate ready) {
+    return wait_with_stop(lock, stop, static_cast<const clock::time_point*>(nullptr), ready);
+  }
+  template <class Lock, class Duration, class Predicate>
+  bool wait_until(Lock& lock, std::stop_token stop, const std::chrono::time_point<clock, Duration>& deadline,
+                  Predicate ready) {
+    return wait_with_stop(lock, stop, &deadline, ready);
+  }
+  template <class Lock, class Clock, class Duration, class Predicate>
+  bool wait_until(Lock& /*lock*/, std::stop_token /*stop*/,
+                  const std::chrono::time_point<Clock, Duration>& /*deadline*/, Predicate /*ready*/) {
+    detail::foreign_clock_deadline(clock_name<Clock>());
+  }
+  template <class Lock, class Rep, class Period, class Predicate>
+  bool wait_for(Lock& lock, std::stop_token stop, const std::chrono::duration<Rep, Period>& timeout,
+                Predicate ready) {
+    return wait_until(lock, std::move(stop),
+                      clock::now() + std::chrono::duration_cast<clock::duration>(timeout), std::move(ready));
+  }
+  using condition_variable::wait;
+  using condition_variable::wait_for;
+  using condition_variable::wait_until;
+
+private:
+  // The standard's "equivalent to" loop, with the stop check and the block
+  // as one step of the scheduler.
+  template <class Lock, class Duration, class Predicate>
+  bool wait_with_stop(Lock& lock, const std::stop_token& stop,
+                      const std::chrono::time_point<clock, Duration>* deadline, Predicate& ready) {
+    std::stop_callback wake_on_stop(stop, [this]() noexcept { detail::cv_notify_stop(object()); });
+    while (!stop.stop_requested()) {
+      if (ready()) {
+        return true;
+      }
+      if (wait_until_or_stop(lock, deadline, stop) == detail::Wake::timeout) {
+        return ready();
+      }
+    }
+    return ready();
+  }
 };
 
 /// `std::atomic<T>`'s interface; every operation is a scheduling point. The
@@ -390,6 +496,7 @@ public:
   [[nodiscard]] id get_id() const noexcept { return handle_ ? detail::os_id(handle_) : id(); }
 
 private:
+  friend class jthread;
   std::shared_ptr<detail::ThreadHandle> handle_;
 };
 
@@ -420,13 +527,16 @@ public:
   void join() { thread_.join(); }
   void detach() { thread_.detach(); }
   [[nodiscard]] id get_id() const noexcept { return thread_.get_id(); }
-  bool request_stop() noexcept { return stop_.request_stop(); }
+  /// A scheduling point, then the request: the thread's stop token reads
+  /// true from then on, and its waits with that token wake.
+  bool request_stop() noexcept { return detail::request_stop(stop_, thread_.handle_); }
+  [[nodiscard]] std::stop_source get_stop_source() noexcept { return stop_; }
   [[nodiscard]] std::stop_token get_stop_token() const noexcept { return stop_.get_token(); }
 
 private:
   void stop_and_join() {
     if (thread_.joinable()) {
-      stop_.request_stop();
+      request_stop();
       thread_.join();
     }
   }
@@ -438,7 +548,7 @@ private:
 struct sync {
   using mutex = sim::mutex;
   using condition_variable = sim::condition_variable;
-  using condition_variable_any = sim::condition_variable;
+  using condition_variable_any = sim::condition_variable_any;
   template <class T> using atomic = sim::atomic<T>;
   using clock = sim::clock;
   using thread = sim::thread;

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <stop_token>
 #include <string>
 #include <thread>
 
@@ -309,6 +310,132 @@ TEST_CASE("sim: random mode finds the lost wakeup too", "[sim]") {
   });
   INFO(result.report());
   CHECK(result.verdict == sim::Verdict::deadlock);
+}
+
+TEST_CASE("sim: a wait until a deadline that has passed returns timeout with the lock held", "[sim]") {
+  const auto result = sim::explore({}, [] {
+    Sync::mutex mutex;
+    Sync::condition_variable cv;
+    Lock lock(mutex);
+    Sync::this_thread::sleep_for(2ms);
+    const auto status = cv.wait_until(lock, Sync::clock::time_point(1ms));
+    sim::check(status == std::cv_status::timeout, "a deadline in the past times out");
+    sim::check(lock.owns_lock(), "the lock is held again");
+    sim::check(!cv.wait_for(lock, 0ms, [] { return false; }), "a zero timeout returns the predicate");
+  });
+  INFO(result.report());
+  CHECK(result.passed());
+}
+
+TEST_CASE("sim: a stop request wakes a wait with the stop token at once in every schedule", "[sim]") {
+  bool stop_came_first = false; // the stop was requested before the wait began
+  bool stop_came_later = false; // ... or while it waited
+  const auto result = sim::explore({}, [&] {
+    Sync::mutex mutex;
+    Sync::condition_variable_any wake;
+    Sync::jthread worker([&](std::stop_token stop) {
+      Lock lock(mutex);
+      (stop.stop_requested() ? stop_came_first : stop_came_later) = true;
+      const bool ready = wake.wait_for(lock, stop, 1h, [] { return false; });
+      sim::check(!ready, "the predicate never holds");
+      sim::check(stop.stop_requested(), "the wait returned because of the stop");
+      sim::check(Sync::clock::now() == Sync::clock::time_point(0ms), "the stop ended the wait at once");
+    });
+    worker.request_stop();
+    worker.join();
+  });
+  INFO(result.report());
+  CHECK(result.passed());
+  CHECK(result.exhausted);
+  CHECK(stop_came_first);
+  CHECK(stop_came_later);
+}
+
+TEST_CASE("sim: a wait with a stop token returns true when its predicate holds", "[sim]") {
+  const auto result = sim::explore({}, [] {
+    Sync::mutex mutex;
+    Sync::condition_variable_any wake;
+    bool ready = false;
+    Sync::jthread worker([&](std::stop_token stop) {
+      Lock lock(mutex);
+      sim::check(wake.wait(lock, stop, [&] { return ready; }), "woken by the notify, not by a stop");
+      sim::check(wake.wait_until(lock, stop, Sync::clock::now() + 5ms, [&] { return ready; }),
+                 "the predicate holds at once");
+      sim::check(!wake.wait_for(lock, stop, 5ms, [] { return false; }), "a timeout returns the predicate");
+      sim::check(Sync::clock::now() == Sync::clock::time_point(5ms), "the wait ended at its deadline");
+    });
+    {
+      Lock lock(mutex);
+      ready = true;
+    }
+    wake.notify_one();
+    worker.join();
+  });
+  INFO(result.report());
+  CHECK(result.passed());
+}
+
+TEST_CASE("sim: a wait without the stop token sleeps through a stop", "[sim]") {
+  const auto result = sim::explore({}, [] {
+    Sync::mutex mutex;
+    Sync::condition_variable_any wake;
+    Sync::jthread worker([&](std::stop_token stop) {
+      Lock lock(mutex);
+      if (!stop.stop_requested()) {
+        wake.wait_for(lock, 1h); // wrong: nothing wakes it on a stop
+      }
+      sim::check(Sync::clock::now() == Sync::clock::time_point(0ms), "the stop ended the wait at once");
+    });
+    worker.request_stop();
+    worker.join();
+  });
+  INFO(result.report());
+  CHECK(result.verdict == sim::Verdict::check_failed);
+  CHECK(result.trace.find("request_stop \"thread 1\"") != std::string::npos);
+  CHECK(result.headline.find("the stop ended the wait at once") != std::string::npos);
+}
+
+TEST_CASE("sim: a stop callback that notifies without the mutex loses the wakeup in some schedule", "[sim]") {
+  const auto result = sim::explore({}, [] {
+    Sync::mutex mutex;
+    Sync::condition_variable wake;
+    Sync::jthread worker([&](std::stop_token stop) {
+      // wrong: the stop can come between the check and the wait, and the
+      // callback's notify then finds nobody waiting
+      std::stop_callback on_stop(stop, [&] { wake.notify_all(); });
+      Lock lock(mutex);
+      while (!stop.stop_requested()) {
+        wake.wait(lock);
+      }
+    });
+    worker.request_stop();
+    worker.join();
+  });
+  INFO(result.report());
+  CHECK(result.verdict == sim::Verdict::deadlock);
+  CHECK(result.trace.find("notify_all condition_variable 1: nobody waits") != std::string::npos);
+}
+
+TEST_CASE("sim: a stop callback that takes the mutex to notify never loses the wakeup", "[sim]") {
+  const auto result = sim::explore({}, [] {
+    Sync::mutex mutex;
+    Sync::condition_variable wake;
+    Sync::jthread worker([&](std::stop_token stop) {
+      std::stop_callback on_stop(stop, [&] {
+        Lock lock(mutex); // the stop is set before, and seen after, the worker's check-and-wait
+        wake.notify_all();
+      });
+      Lock lock(mutex);
+      while (!stop.stop_requested()) {
+        wake.wait(lock);
+      }
+    });
+    worker.request_stop();
+    worker.join();
+  });
+  INFO(result.report());
+  CHECK(result.passed());
+  CHECK(result.exhausted);
 }
 
 // Run by CheckRunner.cmake: the run must end with kBlockedOutsideExitCode
