@@ -78,24 +78,9 @@ struct SpuriousSync : workbook::std_sync {
   using condition_variable_any = SpuriousConditionVariable;
 };
 
-// A scenario's body, run on the explorer's "main" thread. An exception that
-// escapes it (a logic_error from a GIL that lost track of its holder, or the
-// stub's not_implemented) fails the execution with its message; left to
-// unwind, it would first destroy threads still joinable, and the explorer
-// would report that instead.
-template <class Body> std::function<void()> scenario(Body body) {
-  return [body] {
-    try {
-      body();
-    } catch (const std::exception& error) {
-      sim::check(false, std::string("an exception escaped \"main\": ") + error.what());
-    }
-  };
-}
-
 // A simulated thread for the scenarios. If an exception unwinds the scenario
 // while the thread is still joinable, it is detached instead of destroyed
-// joinable, so that the verdict is the exception (see scenario()), not the
+// joinable, so that the verdict is the exception (see sim::failing_on_exception), not the
 // std::terminate that destroying a joinable thread would mean.
 class Thread {
 public:
@@ -155,7 +140,7 @@ template <class G> struct Interpreter {
 
 TEST_CASE("explored: no two threads ever hold the GIL at once", "[gil][explored]") {
   const auto result = sim::explore(
-      {}, scenario([] {
+      {}, sim::failing_on_exception([] {
         SimGil gil;
         int inside = 0; // threads running bytecodes now, by their own count
         auto interpreter = [&] {
@@ -184,7 +169,7 @@ TEST_CASE("explored: no two threads ever hold the GIL at once", "[gil][explored]
 TEST_CASE("explored: acquire by the thread that holds the GIL throws instead of waiting for itself",
           "[gil][explored]") {
   const auto result = sim::explore(
-      {}, scenario([] {
+      {}, sim::failing_on_exception([] {
         SimGil gil;
         gil.acquire();
         bool threw = false;
@@ -204,7 +189,7 @@ TEST_CASE("explored: acquire by the thread that holds the GIL throws instead of 
 TEST_CASE("explored: a waiter that set the drop request gets the GIL at the holder's next check",
           "[gil][explored]") {
   const auto result = sim::explore(
-      {}, scenario([] {
+      {}, sim::failing_on_exception([] {
         SimGil gil;
         gil.acquire();
         bool waiter_had_it = false;
@@ -249,7 +234,7 @@ TEST_CASE("explored: the drop request stays set while any thread waits", "[gil][
   sim::Options three_threads;
   three_threads.preemption_bound = 1;
   const auto two_waiters = sim::explore(
-      three_threads, scenario([] {
+      three_threads, sim::failing_on_exception([] {
         SimGil gil;
         gil.acquire();
         int takers = 0;
@@ -282,7 +267,7 @@ TEST_CASE("explored: the drop request stays set while any thread waits", "[gil][
   // The thread that handed the GIL over in check() waits for it again as a
   // waiter, so the new holder must see the request and hand it back.
   const auto dropper_waits = sim::explore(
-      {}, scenario([] {
+      {}, sim::failing_on_exception([] {
         SimGil gil;
         gil.acquire();
         bool handed_back = false;
@@ -323,7 +308,7 @@ TEST_CASE("explored: no waiter starves while the holder runs bytecodes", "[gil][
   sim::Options options;
   options.preemption_bound = 1;
   const auto result = sim::explore(
-      options, scenario([] {
+      options, sim::failing_on_exception([] {
         constexpr int kTurns = 2;
         // A GIL that hands over at every check made while a drop is requested
         // gives a turn per such check: 4 of them at most, and 10 checks leave
@@ -368,7 +353,7 @@ TEST_CASE("explored: the drop request comes one switch interval after the wait b
   // spurious wakeup the explorer injects half way through a wait must not
   // restart the interval.
   const auto one_waiter = sim::explore(
-      {}, scenario([] {
+      {}, sim::failing_on_exception([] {
         const auto start = clock::now();
         SimGil gil(5ms);
         gil.acquire();
@@ -414,7 +399,7 @@ TEST_CASE("explored: the drop request comes one switch interval after the wait b
   options.preemption_bound = 1;
   options.spurious_wakeups = 0;
   const auto new_holder = sim::explore(
-      options, scenario([] {
+      options, sim::failing_on_exception([] {
         const auto start = clock::now();
         SimGil gil(5ms);
         gil.acquire();

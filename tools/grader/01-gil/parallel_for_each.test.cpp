@@ -217,19 +217,6 @@ struct ThrowScript {
   }
 };
 
-// A scenario's body, run on the explorer's "main" thread. An exception that
-// escapes it (the stub's not_implemented, or the wrong exception type
-// reaching the caller) fails the execution with its message.
-template <class Body> std::function<void()> scenario(Body body) {
-  return [body] {
-    try {
-      body();
-    } catch (const std::exception& error) {
-      sim::check(false, std::string("an exception escaped \"main\": ") + error.what());
-    }
-  };
-}
-
 std::string times(int count) {
   return count == 1 ? "once" : count == 2 ? "twice" : std::to_string(count) + " times";
 }
@@ -260,7 +247,7 @@ sim::Result explore_claims(const sim::Options& options, std::size_t count, std::
     }
     sim::check(wrong.empty(), "chunks taken twice or skipped:" + wrong);
   };
-  return sim::explore(options, scenario(body));
+  return sim::explore(options, sim::failing_on_exception(body));
 }
 
 // Explores a run on two threads in which the element `bad` throws. A
@@ -314,7 +301,7 @@ sim::Result explore_throw(const sim::Options& options, std::size_t count, std::s
     returned = true;
     sim::check(message == "bad item", "the caller got another exception than the one thrown");
   };
-  return sim::explore(options, scenario(body));
+  return sim::explore(options, sim::failing_on_exception(body));
 }
 
 } // namespace
@@ -350,7 +337,7 @@ TEST_CASE("explored: the threads work at the same time", "[parallel_for_each][ex
     });
     sim::check(arrived == 2, "the function was not called for both elements");
   };
-  WORKBOOK_CHECK_EXPLORED(sim::explore({}, scenario(body)));
+  WORKBOOK_CHECK_EXPLORED(sim::explore({}, sim::failing_on_exception(body)));
 }
 
 TEST_CASE("explored: no chunk starts after a throw once the failure is recorded",

@@ -39,6 +39,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <stop_token>
@@ -125,6 +126,20 @@ Result explore(const Options& options, const std::function<void()>& scenario);
 /// Records a failed check (and ends the execution) when `condition` is false.
 void check(bool condition, std::string_view what, const char* file = __builtin_FILE(),
            int line = __builtin_LINE());
+
+/// Wraps a scenario's body so that an exception escaping the "main" thread
+/// (a stub's not_implemented, a logic_error from the code under test) fails
+/// the execution with its message. Left to unwind, it would first destroy
+/// threads still joinable, and the explorer would report that instead.
+template <class Body> std::function<void()> failing_on_exception(Body body) {
+  return [body] {
+    try {
+      body();
+    } catch (const std::exception& error) {
+      check(false, std::string("an exception escaped \"main\": ") + error.what());
+    }
+  };
+}
 
 /// Adds a line of the scenario's own to the trace ("reader 1 is inside").
 void note(std::string_view text);
