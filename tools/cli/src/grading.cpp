@@ -243,8 +243,14 @@ std::string explored_schedule_block(const std::string& output, const std::string
       output.substr(begin, (replay_end == std::string::npos ? output.size() : replay_end) - begin);
   const auto token = block.rfind("WORKBOOK_SIM_REPLAY=");
   if (token != std::string::npos) {
+    // The name goes inside single quotes for the shell: its own apostrophes
+    // ("each producer's items") close and reopen them.
+    std::string quoted;
+    for (const char c : ctest_name) {
+      quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    }
     block += "\n(to run exactly this schedule again: " + block.substr(token) +
-             " ctest --test-dir build/learner -R '^" + ctest_name + "$' --output-on-failure)";
+             " ctest --test-dir build/learner -R '^" + quoted + "$' --output-on-failure)";
   }
   return block;
 }
