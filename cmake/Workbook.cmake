@@ -232,7 +232,17 @@ function(workbook_exercise name)
   target_include_directories(${target} PRIVATE "${WORKBOOK_CONTENT}/${WORKBOOK_SOURCE}/${chapter}"
                                                "${WORKBOOK_CONTENT}/tools/grader/${chapter}")
   target_link_libraries(${target} PRIVATE workbook::grader_main workbook::warnings ${arg_LIBS})
-  target_precompile_headers(${target} REUSE_FROM workbook_grader_pch)
+  # The precompiled header that holds the grader's libraries (see tools/grader/CMakeLists.txt).
+  set(pch workbook_grader_pch)
+  if("workbook::asio" IN_LIST arg_LIBS)
+    set(pch workbook_grader_pch_asio)
+  elseif("workbook::httplib" IN_LIST arg_LIBS)
+    set(pch workbook_grader_pch_httplib)
+  endif()
+  target_precompile_headers(${target} REUSE_FROM ${pch})
+  if(TARGET ${pch}_code)
+    target_link_libraries(${target} PRIVATE ${pch}_code)
+  endif()
 
   add_test(NAME "${name}: compiles"
            COMMAND ${CMAKE_COMMAND} --build "${CMAKE_BINARY_DIR}" --config $<CONFIG> --target ${target})
