@@ -332,6 +332,8 @@ std::vector<Verdict> grade(const Manifest& manifest, const std::vector<TestRecor
     std::string deadlock;
     std::string crash;
     std::string failure;
+    std::string explored; // the first explored case's own verdict, with its schedule
+    bool explored_deadlock = false;
     for (const auto& test : exercise.tests) {
       const auto found = by_name.find(test);
       if (found == by_name.end()) {
@@ -363,18 +365,30 @@ std::vector<Verdict> grade(const Manifest& manifest, const std::vector<TestRecor
         }
       } else if (contains(record.output, "not implemented yet")) {
         ++stub_failures;
-      } else if (failure.empty()) {
+      } else {
         // An explored case's own verdict ("check failed: ...", "deadlock:
         // ...") says more than the CHECK on the exploration's result.
         const std::string schedule = explored_schedule_block(record.output, test);
         const std::string why =
             schedule.empty() ? first_failure_line(record.output)
                              : schedule.substr(0, schedule.find('\n')) + ", in a schedule the explorer found";
-        failure = "\"" + case_name + "\"" + (why.empty() ? "" : ": " + why);
+        const std::string named = "\"" + case_name + "\"" + (why.empty() ? "" : ": " + why);
+        if (failure.empty()) {
+          failure = named;
+        }
+        if (!schedule.empty() && explored.empty()) {
+          explored = named;
+          explored_deadlock = schedule.starts_with("deadlock");
+        }
       }
     }
     if (failures == 0 && verdict.passed == verdict.total && verdict.total > 0) {
       verdict.state = State::done;
+    } else if (!explored.empty()) {
+      // A schedule that shows the bug beats a real-thread case that hung
+      // (most often the same bug, met by chance) and a crash it led to.
+      verdict.state = explored_deadlock ? State::deadlocked : State::failing;
+      verdict.detail = relative_to(explored, manifest.root);
     } else if (!deadlock.empty()) {
       verdict.state = State::deadlocked;
       verdict.detail = deadlock;
