@@ -9,6 +9,10 @@ if(WORKBOOK_SANITIZE STREQUAL "thread")
   # clang's runtime symbolizes with llvm-symbolizer only: Workbook.cmake
   # passes its path to every test, so that PATH does not matter.
   if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    # At -g1 clang keeps no linkage names, so an inlined frame (a lambda's
+    # call operator, most often) is named "operator()" alone, with neither
+    # its function nor its class; g++ keeps them, and so does this flag.
+    add_compile_options(-fdebug-info-for-profiling)
     include(WorkbookClangTsan)
     workbook_find_llvm_symbolizer("${CMAKE_CXX_COMPILER}")
     if(WORKBOOK_LLVM_SYMBOLIZER)
