@@ -399,8 +399,10 @@ std::string describe_report(const SanitizerReport& report, const std::string& ro
     if (starts_with(section.heading, "Thread T") && contains(section.heading, "created")) {
       continue; // said with the access the thread made
     }
-    if (contains(section.heading, "'<null>'")) {
-      continue; // TSan's second, nameless view of a stack location
+    // TSan's second, nameless view of a stack location: '<null>' with g++'s
+    // runtime, '??' with llvm-symbolizer (escaped: not a trigraph).
+    if (contains(section.heading, "'<null>'") || contains(section.heading, "'?\?'")) {
+      continue;
     }
     std::string heading = section.heading;
     const bool memory = starts_with(heading, "The memory: ");
