@@ -1,7 +1,9 @@
-# Whether clang++ can build a ThreadSanitizer grade as well as g++ does. It
-# compiles one in about 0.7 of g++ 12's time, but it needs two things g++
-# does not: its TSan runtime (Debian: libclang-rt-dev), and llvm-symbolizer,
-# since clang's runtime has no symbolizer of its own and a report without one
+# Whether clang++ can build a ThreadSanitizer grade as well as g++ does. It is
+# a little quicker (a grader rebuilt after a save: about 0.9 of g++ 12's
+# processor time for parallel_sum, the same for thread_pool) and names every
+# inlined frame of a report in full, but it needs two things g++ does not:
+# its TSan runtime (Debian: libclang-rt-dev), and llvm-symbolizer, since
+# clang's runtime has no symbolizer of its own and a report without one
 # names no function, file or line.
 #
 # The top-level CMakeLists.txt asks before project(), where the compiler is
