@@ -23,7 +23,7 @@ function(workbook_find_llvm_symbolizer compiler)
 endfunction()
 
 # workbook_clang_tsan_usable(<clang++> <out>): <out> is TRUE when <clang++>
-# links a -fsanitize=thread program and llvm-symbolizer is found; else FALSE,
+# builds a -fsanitize=thread program and llvm-symbolizer is found; else FALSE,
 # with a status line that says what to install.
 function(workbook_clang_tsan_usable clangxx out)
   set(${out} FALSE PARENT_SCOPE)
@@ -43,7 +43,7 @@ function(workbook_clang_tsan_usable clangxx out)
       set(WORKBOOK_CLANG_TSAN_LINKS "${clangxx}" CACHE INTERNAL "clang++ that linked a -fsanitize=thread program")
     else()
       string(REGEX MATCH "^[^\n]*" first_error "${output}") # the linker names what is missing
-      set(why "it cannot link a -fsanitize=thread program (Debian: libclang-rt-dev): ${first_error}")
+      set(why "it cannot build a -fsanitize=thread program (its runtime: Debian's libclang-rt-dev): ${first_error}")
     endif()
   endif()
   if(why STREQUAL "")

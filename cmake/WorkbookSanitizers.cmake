@@ -6,13 +6,13 @@ if(WORKBOOK_SANITIZE STREQUAL "thread")
   # Asio's reference counts use std::atomic_thread_fence, which GCC warns
   # TSan does not model; the tests are run under TSan regardless.
   add_compile_options($<$<CXX_COMPILER_ID:GNU>:-Wno-tsan>)
-  # clang's runtime symbolizes with llvm-symbolizer only: Workbook.cmake
-  # passes its path to every test, so that PATH does not matter.
   if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
-    # At -g1 clang keeps no linkage names, so an inlined frame (a lambda's
-    # call operator, most often) is named "operator()" alone, with neither
-    # its function nor its class; g++ keeps them, and so does this flag.
+    # At -g1 clang keeps no linkage names, so every inlined frame (a lambda's
+    # call operator, most often) would be named "operator()" alone, without
+    # its function or class; this flag keeps them, at no compile time measured.
     add_compile_options(-fdebug-info-for-profiling)
+    # clang's runtime symbolizes with llvm-symbolizer only: Workbook.cmake
+    # passes its path to every test, so that PATH does not matter.
     include(WorkbookClangTsan)
     workbook_find_llvm_symbolizer("${CMAKE_CXX_COMPILER}")
     if(WORKBOOK_LLVM_SYMBOLIZER)
