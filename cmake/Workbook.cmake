@@ -21,9 +21,10 @@ endif()
 math(EXPR WORKBOOK_TEST_TIMEOUT "${WORKBOOK_TEST_BUDGET} + 30")
 
 # ThreadSanitizer's settings for every test: stop at the first report, and
-# skip the known false positives of an uninstrumented libstdc++ (see the file).
+# skip the known false positives of an uninstrumented libstdc++ (see the file);
+# with clang, where llvm-symbolizer is (WorkbookSanitizers.cmake).
 set(WORKBOOK_TSAN_OPTIONS
-    "TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=${WORKBOOK_ROOT}/tools/grader/harness/tsan.supp")
+    "TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=${WORKBOOK_ROOT}/tools/grader/harness/tsan.supp${WORKBOOK_TSAN_SYMBOLIZER}")
 
 # Characters Catch2 reads as test-spec syntax cannot appear in a test case's
 # name: ctest runs every case by its exact name.

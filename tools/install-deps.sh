@@ -48,10 +48,11 @@ present() {
 missing=()
 if command -v dpkg-query > /dev/null 2>&1; then
   # Debian and derivatives: ask the package database, which also knows the
-  # pieces no probe sees (the sanitizer runtimes of clang) and the site's
-  # theme (doxygen-awesome-css, packaged by Debian; elsewhere the site falls
-  # back to Doxygen's own look).
-  for package in "${order[@]}" libclang-rt-dev doxygen-awesome-css; do
+  # pieces no probe sees (the sanitizer runtimes of clang, and llvm's
+  # unversioned llvm-symbolizer, which clang's ThreadSanitizer reports need)
+  # and the site's theme (doxygen-awesome-css, packaged by Debian; elsewhere
+  # the site falls back to Doxygen's own look).
+  for package in "${order[@]}" libclang-rt-dev llvm doxygen-awesome-css; do
     dpkg-query -W -f='${Status}' "$package" 2> /dev/null | grep -q "install ok installed" \
       || missing+=("$package")
   done
@@ -90,7 +91,7 @@ if command -v apt-get > /dev/null 2>&1; then
   echo "Run:  sudo apt-get install -y ${missing[*]}" >&2
 else
   echo "Install them with your package manager, for example:" >&2
-  echo "  Debian/Ubuntu: sudo apt-get install -y g++ clang libclang-rt-dev lld cmake ninja-build pkg-config catch2 libasio-dev libcpp-httplib-dev doxygen" >&2
+  echo "  Debian/Ubuntu: sudo apt-get install -y g++ clang libclang-rt-dev llvm lld cmake ninja-build pkg-config catch2 libasio-dev libcpp-httplib-dev doxygen" >&2
   echo "  Fedora:        sudo dnf install -y gcc-c++ clang lld cmake ninja-build pkgconf catch-devel asio-devel cpp-httplib-devel doxygen" >&2
   echo "  macOS:         brew install llvm lld cmake ninja pkg-config catch2 asio cpp-httplib doxygen" >&2
 fi

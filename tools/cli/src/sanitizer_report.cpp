@@ -1,5 +1,6 @@
 #include "sanitizer_report.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <regex>
@@ -41,8 +42,10 @@ std::string without_root(std::string text, const std::string& root) {
 // A function name as a learner reads it: no parameter lists, no template
 // arguments beyond the outermost, and "lambda" for a closure's call operator.
 // "workbook::gil::parallel_sum<long>(std::span<long const, 18446744073709551615ul>,
-// unsigned long)::{lambda()#1}::operator()() const" becomes
-// "parallel_sum<long>()::lambda".
+// unsigned long)::{lambda()#1}::operator()() const" (g++'s runtime) becomes
+// "parallel_sum<long>()::lambda"; so do llvm-symbolizer's names of the same
+// closure, "long workbook::gil::parallel_sum<long>(...)::'lambda'()::operator()() const",
+// and of one in a function of internal linkage, "...::$_0::operator()() const".
 std::string short_function(std::string name) {
   for (const std::string noise : {"(anonymous namespace)::", "{anonymous}::"}) {
     for (std::size_t at; (at = name.find(noise)) != std::string::npos;) {
@@ -95,7 +98,12 @@ std::string short_function(std::string name) {
     }
   }
   result = out.substr(start);
-  if (const auto lambda = result.find("::{lambda()#"); lambda != std::string::npos) {
+  // The outermost closure, however the demangler spells it.
+  std::size_t lambda = std::string::npos;
+  for (const char* spelling : {"::{lambda()#", "::'lambda", "::$_"}) {
+    lambda = std::min(lambda, result.find(spelling));
+  }
+  if (lambda != std::string::npos) {
     result = result.substr(0, lambda) + "::lambda";
   }
   if (const auto space = result.find(" const"); space != std::string::npos) {
@@ -391,8 +399,10 @@ std::string describe_report(const SanitizerReport& report, const std::string& ro
     if (starts_with(section.heading, "Thread T") && contains(section.heading, "created")) {
       continue; // said with the access the thread made
     }
-    if (contains(section.heading, "'<null>'")) {
-      continue; // TSan's second, nameless view of a stack location
+    // TSan's second, nameless view of a stack location: '<null>' with g++'s
+    // runtime, '??' with llvm-symbolizer (escaped: not a trigraph).
+    if (contains(section.heading, "'<null>'") || contains(section.heading, "'?\?'")) {
+      continue;
     }
     std::string heading = section.heading;
     const bool memory = starts_with(heading, "The memory: ");
