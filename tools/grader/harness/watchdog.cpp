@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cerrno>
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -12,6 +13,7 @@
 #include <dlfcn.h>
 #include <execinfo.h>
 #include <fcntl.h>
+#include <link.h>
 #include <spawn.h>
 #include <string>
 #include <sys/syscall.h>
@@ -143,19 +145,34 @@ std::vector<std::string> name_in_executable(const std::vector<std::uintptr_t>& o
   return names;
 }
 
-// addr2line wants file offsets for a position-independent executable, and
-// plain addresses for one linked at a fixed address.
-bool executable_is_position_independent() {
-  unsigned char header[18] = {};
-  const int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return true;
-  }
-  const ssize_t n = read(fd, header, sizeof header);
-  close(fd);
-  constexpr int kElfTypeOffset = 16;
-  constexpr unsigned char kExecutable = 2; // ET_EXEC; ET_DYN (3) is position-independent
-  return n < static_cast<ssize_t>(sizeof header) || header[kElfTypeOffset] != kExecutable;
+// Where the executable itself is loaded: `base`, the start of its mapping
+// (what dladdr reports as a frame's dli_fbase when the frame is in it), and
+// `bias`, what addr2line wants subtracted from an address (0 for one linked
+// at a fixed address). The first object dl_iterate_phdr reports is the
+// executable. The watchdog may itself be in a shared library, so its own
+// address says nothing about the executable's.
+struct ExecutableImage {
+  std::uintptr_t base = 0;
+  std::uintptr_t bias = 0;
+};
+
+ExecutableImage executable_image() {
+  ExecutableImage image;
+  dl_iterate_phdr(
+      [](dl_phdr_info* info, std::size_t, void* out) {
+        auto* found = static_cast<ExecutableImage*>(out);
+        found->bias = info->dlpi_addr;
+        const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
+        for (int i = 0; i < info->dlpi_phnum; ++i) {
+          if (info->dlpi_phdr[i].p_type == PT_LOAD) {
+            found->base = (info->dlpi_addr + info->dlpi_phdr[i].p_vaddr) & ~(page - 1);
+            break;
+          }
+        }
+        return 1; // the executable is all we want
+      },
+      &image);
+  return image;
 }
 
 void print_thread_stacks() {
@@ -188,9 +205,7 @@ void print_thread_stacks() {
   };
   std::vector<std::vector<Where>> stacks;
   std::vector<std::uintptr_t> offsets;
-  Dl_info self_info{};
-  dladdr(reinterpret_cast<void*>(&print_thread_stacks), &self_info);
-  const bool pie = executable_is_position_independent();
+  const ExecutableImage executable = executable_image();
   const int slots = std::min(g_next_slot.load(), kMaxThreads);
   for (int s = 0; s < slots; ++s) {
     StackSlot& slot = g_slots[static_cast<std::size_t>(s)];
@@ -202,10 +217,10 @@ void print_thread_stacks() {
         void* address = static_cast<char*>(slot.frames[static_cast<std::size_t>(f)]) - 1;
         Where where;
         Dl_info info{};
-        if (dladdr(address, &info) != 0 && info.dli_fbase == self_info.dli_fbase) {
+        if (dladdr(address, &info) != 0 &&
+            reinterpret_cast<std::uintptr_t>(info.dli_fbase) == executable.base) {
           where.in_executable = true;
-          where.offset = reinterpret_cast<std::uintptr_t>(address) -
-                         (pie ? reinterpret_cast<std::uintptr_t>(info.dli_fbase) : 0);
+          where.offset = reinterpret_cast<std::uintptr_t>(address) - executable.bias;
           offsets.push_back(where.offset);
         } else if (info.dli_fname != nullptr) {
           const char* base = std::strrchr(info.dli_fname, '/');
