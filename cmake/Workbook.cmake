@@ -242,6 +242,8 @@ function(workbook_exercise name)
   endif()
   target_precompile_headers(${target} REUSE_FROM ${pch})
   if(TARGET ${pch}_code)
+    # -fPIC, as the header (an executable's POSITION_INDEPENDENT_CODE means -fPIE, which clang's PCH check rejects)
+    target_compile_options(${target} PRIVATE -fPIC)
     target_link_libraries(${target} PRIVATE ${pch}_code)
   endif()
 
