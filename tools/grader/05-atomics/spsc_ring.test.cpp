@@ -6,6 +6,7 @@
 
 #include <catch.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -28,10 +29,18 @@ Item item(std::uint64_t sequence) {
   return Item{sequence, ~sequence};
 }
 
-/// Spins (yielding now and then, for a machine with few cores) until `attempt` succeeds.
+/// Spins until `attempt` succeeds: yielding now and then, for a machine with
+/// few cores, and past a few thousand attempts sleeping a little between
+/// them. When both threads share a core with other work, a yield may hand
+/// the core to that work and not to the other side of the ring, and 200,000
+/// such hand-overs can outlast the watchdog. A sleep only gives the core
+/// away; it orders nothing, and adds no synchronization that could hide a
+/// ring's missing one.
 template <class Attempt> void until(Attempt attempt) {
   for (unsigned spins = 1; !attempt(); ++spins) {
-    if (spins % 16 == 0) {
+    if (spins > 4096) {
+      std::this_thread::sleep_for(std::chrono::microseconds(50));
+    } else if (spins % 16 == 0) {
       std::this_thread::yield();
     }
   }
