@@ -23,7 +23,7 @@ if [[ "$scenario" == setup ]]; then
   git -C "$fixture" init -q && git -C "$fixture" add -A &&
     git -C "$fixture" -c user.name=fixture -c user.email=fixture@localhost commit -qm "the shipped fixture" || exit 1
   # As the learner preset: clang++ when it is installed (the CI machine has it).
-  env -u CXX cmake -S "$project" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DWORKBOOK_CONTENT="$fixture" \
+  env -u CXX cmake -S "$project" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 -DWORKBOOK_CONTENT="$fixture" \
     -DWORKBOOK_PREFER_CLANG=ON -DWORKBOOK_TEST_BUDGET=2 -DWORKBOOK_BUILD_DOCS=OFF > "$work/configure.log" 2>&1 ||
     { cat "$work/configure.log"; exit 1; }
   cmake --build "$build" -- -k 0 > "$work/build.log" 2>&1 # `broken` does not compile, as intended
