@@ -333,7 +333,6 @@ std::vector<Verdict> grade(const Manifest& manifest, const std::vector<TestRecor
     std::string crash;
     std::string failure;
     std::string explored; // the first explored case's own verdict, with its schedule
-    bool explored_deadlock = false;
     for (const auto& test : exercise.tests) {
       const auto found = by_name.find(test);
       if (found == by_name.end()) {
@@ -369,16 +368,18 @@ std::vector<Verdict> grade(const Manifest& manifest, const std::vector<TestRecor
         // An explored case's own verdict ("check failed: ...", "deadlock:
         // ...") says more than the CHECK on the exploration's result.
         const std::string schedule = explored_schedule_block(record.output, test);
-        const std::string why =
-            schedule.empty() ? first_failure_line(record.output)
-                             : schedule.substr(0, schedule.find('\n')) + ", in a schedule the explorer found";
+        std::string verdict_line = schedule.substr(0, schedule.find('\n'));
+        if (!verdict_line.empty() && verdict_line.back() == ':') {
+          verdict_line.pop_back(); // "deadlock: no thread can run ...:" goes on with the threads
+        }
+        const std::string why = schedule.empty() ? first_failure_line(record.output)
+                                                 : verdict_line + ", in a schedule the explorer found";
         const std::string named = "\"" + case_name + "\"" + (why.empty() ? "" : ": " + why);
         if (failure.empty()) {
           failure = named;
         }
         if (!schedule.empty() && explored.empty()) {
           explored = named;
-          explored_deadlock = schedule.starts_with("deadlock");
         }
       }
     }
@@ -386,8 +387,10 @@ std::vector<Verdict> grade(const Manifest& manifest, const std::vector<TestRecor
       verdict.state = State::done;
     } else if (!explored.empty()) {
       // A schedule that shows the bug beats a real-thread case that hung
-      // (most often the same bug, met by chance) and a crash it led to.
-      verdict.state = explored_deadlock ? State::deadlocked : State::failing;
+      // (most often the same bug, met by chance) and a crash it led to. It
+      // is "failing", not "deadlock?": the watchdog's guess is not needed,
+      // the explorer's verdict says what happened, deadlock or not.
+      verdict.state = State::failing;
       verdict.detail = relative_to(explored, manifest.root);
     } else if (!deadlock.empty()) {
       verdict.state = State::deadlocked;

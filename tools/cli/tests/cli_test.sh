@@ -60,7 +60,7 @@ case "$scenario" in
   list) wb list demo; wb list 07 ;;
   next) wb next ;;
   check) wb check passes; wb check fails; wb check broken; wb check hangs; wb check untouched ;;
-  explored) wb check misses_wakeup; wb list demo ;;
+  explored) wb check misses_wakeup; wb check loses_wakeup; wb list demo ;;
   races) wb check races; wb check races --quick; wb check races --tsan; wb list --quick ;;
   names) wb check passe; wb check zzzzzz; wb hint; wb run hello; wb frobnicate; wb status --force; wb check --tsan ;;
   hint) wb hint fails; wb hint fails; wb hint fails; wb hint passes --all ;;
