@@ -286,6 +286,11 @@ function(workbook_exercise name)
       LABELS "${case_labels}" ENVIRONMENT "${environment}")
     set_property(GLOBAL APPEND PROPERTY WORKBOOK_MANIFEST "test\t${name}\t${test}")
   endforeach()
+  # The grader itself and its cases' environment, for the CLI's one-process
+  # run of every case (see Workspace::grade_in).
+  string(REPLACE ";" "\t" environment_fields "${environment}")
+  set_property(GLOBAL APPEND PROPERTY WORKBOOK_MANIFEST
+               "grader\t${name}\t$<TARGET_FILE:${target}>\t${environment_fields}")
   set_property(GLOBAL APPEND PROPERTY WORKBOOK_MANIFEST
                "exercise\t${chapter}\t${name}\t${stub}\t${solution}\t${grader}\t${hints}")
 endfunction()

@@ -61,6 +61,7 @@ Manifest read_manifest(const std::string& build_dir) {
   }
   Manifest manifest;
   std::vector<std::pair<std::string, std::string>> tests; // (exercise, ctest name)
+  std::vector<std::vector<std::string>> graders; // "grader" lines: kind, exercise, executable, environment...
   std::string line;
   int line_number = 0;
   while (std::getline(in, line)) {
@@ -86,13 +87,28 @@ Manifest read_manifest(const std::string& build_dir) {
       manifest.chapters.push_back({fields[1], fields[2], fields[3]});
     } else if (kind == "exercise") {
       need(7);
-      manifest.exercises.push_back({fields[1], fields[2], fields[3], fields[4], fields[5], fields[6], {}});
+      manifest.exercises.push_back({fields[1], fields[2], fields[3], fields[4], fields[5], fields[6], {}, {}, {}});
     } else if (kind == "test") {
       need(3);
       tests.emplace_back(fields[1], fields[2]); // an exercise's test lines precede it
+    } else if (kind == "grader") {
+      need(3);
+      graders.push_back(fields); // name, executable, then the environment
     } else if (kind == "example" || kind == "benchmark") {
       need(5);
       manifest.examples.push_back({fields[1], fields[2], fields[3], fields[4], kind == "benchmark"});
+    }
+  }
+  for (const auto& fields : graders) {
+    for (auto& exercise : manifest.exercises) {
+      if (exercise.name == fields[1]) {
+        exercise.executable = fields[2];
+        for (auto field = fields.begin() + 3; field != fields.end(); ++field) {
+          if (!field->empty()) {
+            exercise.environment.push_back(*field);
+          }
+        }
+      }
     }
   }
   for (const auto& [exercise_name, test] : tests) {

@@ -9,13 +9,15 @@
 namespace workbook::cli {
 
 struct Exercise {
-  std::string chapter;            ///< "01-gil"
-  std::string name;               ///< "parallel_sum"
-  std::string stub;               ///< "exercises/01-gil/parallel_sum.hpp" (relative to the root)
-  std::string solution;           ///< "solutions/01-gil/parallel_sum.hpp"
-  std::string grader;             ///< "tools/grader/01-gil/parallel_sum.test.cpp"
-  std::string hints;              ///< "tools/hints/01-gil/parallel_sum.md"
-  std::vector<std::string> tests; ///< ctest names of its test cases
+  std::string chapter;                  ///< "01-gil"
+  std::string name;                     ///< "parallel_sum"
+  std::string stub;                     ///< "exercises/01-gil/parallel_sum.hpp" (relative to the root)
+  std::string solution;                 ///< "solutions/01-gil/parallel_sum.hpp"
+  std::string grader;                   ///< "tools/grader/01-gil/parallel_sum.test.cpp"
+  std::string hints;                    ///< "tools/hints/01-gil/parallel_sum.md"
+  std::vector<std::string> tests;       ///< ctest names of its test cases
+  std::string executable;               ///< the built grader's absolute path
+  std::vector<std::string> environment; ///< VAR=value pairs ctest gives each of its cases
 };
 
 struct Example {

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -456,8 +457,56 @@ std::vector<Verdict> Workspace::grade_all() {
   return verdicts;
 }
 
+namespace {
+
+std::string xml_attribute(const std::string& text) {
+  std::string escaped;
+  for (const char c : text) {
+    switch (c) {
+    case '&': escaped += "&amp;"; break;
+    case '<': escaped += "&lt;"; break;
+    case '>': escaped += "&gt;"; break;
+    case '"': escaped += "&quot;"; break;
+    default: escaped += c;
+    }
+  }
+  return escaped;
+}
+
+// Runs every case of the grader in one process. Returns one passed record per
+// case when the run exits 0, Catch2 says that exactly the exercise's cases
+// all passed, and no sanitizer wrote a report; nothing otherwise.
+std::optional<std::vector<TestRecord>> run_every_case_at_once(const Exercise& exercise) {
+  if (exercise.executable.empty() || !fs::exists(exercise.executable)) {
+    return std::nullopt;
+  }
+  std::vector<std::string> argv{"env"};
+  argv.insert(argv.end(), exercise.environment.begin(), exercise.environment.end());
+  argv.insert(argv.end(), {exercise.executable, "--warn", "NoAssertions"});
+  const ProcessResult run = run_process(argv, true);
+  const std::string all_passed = "All tests passed (";
+  const std::string cases = " assertions in " + std::to_string(exercise.tests.size()) + " test case";
+  const auto summary = run.output.find(all_passed);
+  if (!run.succeeded() || summary == std::string::npos ||
+      run.output.find(cases, summary) == std::string::npos ||
+      run.output.find("Sanitizer") != std::string::npos) {
+    return std::nullopt;
+  }
+  std::vector<TestRecord> records;
+  for (const auto& test : exercise.tests) {
+    TestRecord record;
+    record.name = test;
+    record.status = "run";
+    record.xml = "<testcase name=\"" + xml_attribute(test) + "\" status=\"run\"/>";
+    records.push_back(record);
+  }
+  return records;
+}
+
+} // namespace
+
 ExerciseResult Workspace::grade_in(const std::string& build_dir, const Manifest& book,
-                                   const Exercise& exercise) {
+                                   const Exercise& exercise, bool one_run_first) {
   ExerciseResult result;
   Manifest just_this = book;
   just_this.exercises = {exercise};
@@ -478,10 +527,20 @@ ExerciseResult Workspace::grade_in(const std::string& build_dir, const Manifest&
     result.verdict.detail = first_compiler_error(build.output, book.root);
     return result;
   }
+  // Most often every case passes here (the race check follows a passing
+  // grade), and one process says so sooner than a process per case: under
+  // ThreadSanitizer each start costs tens of milliseconds. Anything else, a
+  // failure, a report, a hang, and each case runs alone for its own verdict.
+  std::optional<std::vector<TestRecord>> at_once;
+  if (one_run_first) {
+    at_once = run_every_case_at_once(exercise);
+  }
   // The grader was just built: its "compiles" test (a second build) is not run again.
   auto records =
-      run_ctest(build_dir, {"-R", "^" + exercise.name + ": ", "-E", "^" + exercise.name + ": compiles$",
-                            "--fixture-exclude-setup", "^compiles_" + exercise.name + "$"});
+      at_once
+          ? *at_once
+          : run_ctest(build_dir, {"-R", "^" + exercise.name + ": ", "-E", "^" + exercise.name + ": compiles$",
+                                  "--fixture-exclude-setup", "^compiles_" + exercise.name + "$"});
   TestRecord compiled;
   compiled.name = exercise.name + ": compiles";
   compiled.status = "run";
@@ -554,7 +613,7 @@ ExerciseResult Workspace::grade_one(const Exercise& exercise) {
     return result;
   }
   std::cout << "Every test case passes; now under ThreadSanitizer (" << tsan_dir_ << ") ..." << std::endl;
-  ExerciseResult race_check = grade_in(tsan_dir_, tsan_book, *under_tsan);
+  ExerciseResult race_check = grade_in(tsan_dir_, tsan_book, *under_tsan, /*one_run_first=*/true);
   race_check.verdict.exercise = &exercise;
   race_check.race_checked = true;
   fold_in_race_check(result.verdict, race_check.verdict);

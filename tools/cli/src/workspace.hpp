@@ -61,7 +61,11 @@ private:
   /// The ThreadSanitizer build's manifest, or nullptr (said once) when it
   /// cannot be set up: the grade then goes on without the race check.
   const Manifest* race_check_build();
-  ExerciseResult grade_in(const std::string& build_dir, const Manifest& book, const Exercise& exercise);
+  /// With `one_run_first`, every case runs first in one process of the
+  /// grader; only if that run does not pass cleanly do the cases run one by
+  /// one, as ctest runs them.
+  ExerciseResult grade_in(const std::string& build_dir, const Manifest& book, const Exercise& exercise,
+                          bool one_run_first = false);
 
   Options options_;
   Terminal terminal_;
