@@ -473,6 +473,15 @@ std::string xml_attribute(const std::string& text) {
   return escaped;
 }
 
+// A ctest test that passed, as ctest's JUnit would record it.
+TestRecord passed_record(const std::string& name) {
+  TestRecord record;
+  record.name = name;
+  record.status = "run";
+  record.xml = "<testcase name=\"" + xml_attribute(name) + "\" status=\"run\"/>";
+  return record;
+}
+
 // Runs every case of the grader in one process. Returns one passed record per
 // case when the run exits 0, Catch2 says that exactly the exercise's cases
 // all passed, and no sanitizer wrote a report; nothing otherwise.
@@ -494,11 +503,7 @@ std::optional<std::vector<TestRecord>> run_every_case_at_once(const Exercise& ex
   }
   std::vector<TestRecord> records;
   for (const auto& test : exercise.tests) {
-    TestRecord record;
-    record.name = test;
-    record.status = "run";
-    record.xml = "<testcase name=\"" + xml_attribute(test) + "\" status=\"run\"/>";
-    records.push_back(record);
+    records.push_back(passed_record(test));
   }
   return records;
 }
@@ -541,11 +546,7 @@ ExerciseResult Workspace::grade_in(const std::string& build_dir, const Manifest&
           ? *at_once
           : run_ctest(build_dir, {"-R", "^" + exercise.name + ": ", "-E", "^" + exercise.name + ": compiles$",
                                   "--fixture-exclude-setup", "^compiles_" + exercise.name + "$"});
-  TestRecord compiled;
-  compiled.name = exercise.name + ": compiles";
-  compiled.status = "run";
-  compiled.xml = "<testcase name=\"" + compiled.name + "\" status=\"run\"/>";
-  records.push_back(compiled);
+  records.push_back(passed_record(exercise.name + ": compiles"));
   save_verdict(build_dir, exercise, records);
   result.verdict = grade(just_this, records).front();
   result.verdict.exercise = &exercise;
