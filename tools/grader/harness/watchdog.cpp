@@ -175,12 +175,22 @@ ExecutableImage executable_image() {
   return image;
 }
 
-void print_thread_stacks() {
+// `earlier` are the threads that ran before the stuck case began: all but
+// the main thread are left out of the report.
+void print_thread_stacks(const std::vector<pid_t>& earlier) {
   const pid_t self = current_tid();
   const std::vector<pid_t> tids = threads_of_this_process();
   int signalled = 0;
+  int left_out = 0;
   for (const pid_t tid : tids) {
-    if (tid != self && syscall(SYS_tgkill, getpid(), tid, stack_signal()) == 0) {
+    if (tid == self) {
+      continue;
+    }
+    if (tid != getpid() && std::find(earlier.begin(), earlier.end(), tid) != earlier.end()) {
+      ++left_out;
+      continue;
+    }
+    if (syscall(SYS_tgkill, getpid(), tid, stack_signal()) == 0) {
       ++signalled;
     }
   }
@@ -242,6 +252,12 @@ void print_thread_stacks() {
   const std::vector<std::string> names = name_in_executable(offsets);
   std::size_t next_name = 0;
   std::fprintf(stderr, "workbook watchdog: where each thread was when the budget ran out:\n");
+  if (left_out > 0) {
+    std::fprintf(stderr,
+                 "  (%d thread%s that already ran when this test case began, from earlier cases or the "
+                 "runtime, left out)\n",
+                 left_out, left_out == 1 ? "" : "s");
+  }
   for (int s = 0; s < slots; ++s) {
     const StackSlot& slot = g_slots[static_cast<std::size_t>(s)];
     if (!slot.filled.load(std::memory_order_acquire)) {
@@ -302,9 +318,11 @@ Watchdog::~Watchdog() {
 }
 
 void Watchdog::arm(std::string test_case) {
+  std::vector<pid_t> running = threads_of_this_process();
   {
     std::lock_guard lock(mutex_);
     test_case_ = std::move(test_case);
+    earlier_threads_ = std::move(running);
     deadline_ = std::chrono::steady_clock::now() + budget_;
     armed_ = true;
   }
@@ -335,7 +353,7 @@ void Watchdog::watch() {
                    "to change it.)\n",
                    test_case_.c_str(), static_cast<long long>(budget_.count()));
       std::fflush(stderr);
-      print_thread_stacks();
+      print_thread_stacks(earlier_threads_);
       std::fflush(stderr);
       std::fflush(stdout);
       // _Exit: a deadlocked program cannot run destructors or atexit handlers safely.

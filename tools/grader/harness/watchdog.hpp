@@ -9,7 +9,9 @@
 #include <condition_variable>
 #include <mutex>
 #include <string>
+#include <sys/types.h>
 #include <thread>
+#include <vector>
 
 namespace workbook::grader {
 
@@ -20,7 +22,7 @@ public:
   Watchdog(const Watchdog&) = delete;
   Watchdog& operator=(const Watchdog&) = delete;
 
-  /// Starts the clock for one test case.
+  /// Starts the clock for one test case, and notes which threads run already.
   void arm(std::string test_case);
   /// Stops the clock: the test case finished in time.
   void disarm();
@@ -36,6 +38,9 @@ private:
   bool armed_ = false;
   bool stopping_ = false;
   std::string test_case_;
+  // The threads already running when the case began (from earlier cases of
+  // the same run, or the runtime's own): a stuck case's report leaves them out.
+  std::vector<pid_t> earlier_threads_;
   std::chrono::steady_clock::time_point deadline_;
   std::thread thread_;
 

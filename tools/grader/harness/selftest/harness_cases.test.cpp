@@ -4,7 +4,9 @@
 #include "catch.hpp"
 
 #include <condition_variable>
+#include <future>
 #include <mutex>
+#include <thread>
 
 TEST_CASE("harness: passes", "[harness]") {
   CHECK(1 + 1 == 2);
@@ -19,6 +21,20 @@ TEST_CASE("harness: throws", "[harness]") {
 }
 
 TEST_CASE("harness: has no assertion", "[harness]") {}
+
+namespace {
+// Blocks for the rest of the run: a thread an earlier case left behind
+// (declared before "harness: deadlocks", so that it runs first).
+[[gnu::noinline]] void left_waiting_forever(std::shared_future<void> never) {
+  never.wait();
+}
+} // namespace
+
+TEST_CASE("harness: leaves a thread waiting", "[harness]") {
+  static std::promise<void> never_kept;
+  std::thread(left_waiting_forever, never_kept.get_future().share()).detach();
+  CHECK(true);
+}
 
 TEST_CASE("harness: deadlocks", "[harness]") {
   // A wait that nothing will ever end, as a learner's missed notify would.
