@@ -5,6 +5,8 @@
 #include "process.hpp"
 #include "shipped.hpp"
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -12,6 +14,7 @@
 #include <set>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 
 namespace fs = std::filesystem;
 
@@ -482,36 +485,110 @@ TestRecord passed_record(const std::string& name) {
   return record;
 }
 
-// Runs every case of the grader in one process. Returns one passed record per
-// case when the run exits 0, Catch2 says that exactly the exercise's cases
-// all passed, and no sanitizer wrote a report; nothing otherwise.
-std::optional<std::vector<TestRecord>> run_every_case_at_once(const Exercise& exercise) {
-  if (exercise.executable.empty() || !fs::exists(exercise.executable)) {
-    return std::nullopt;
+// A ctest regular expression matching `text` literally (ctest's regular
+// expressions take a backslash before a special character as that character).
+std::string literal_pattern(const std::string& text) {
+  std::string pattern;
+  for (const char c : text) {
+    if (std::string_view("^$.|?*+()[]{}\\").find(c) != std::string_view::npos) {
+      pattern += '\\';
+    }
+    pattern += c;
   }
-  std::vector<std::string> argv{"env"};
+  return pattern;
+}
+
+// The value of WORKBOOK_TEST_BUDGET in a grader's environment (seconds).
+long test_budget(const Exercise& exercise) {
+  const std::string key = "WORKBOOK_TEST_BUDGET=";
+  for (const auto& field : exercise.environment) {
+    if (field.rfind(key, 0) == 0) {
+      return std::max(1L, std::atol(field.c_str() + key.size()));
+    }
+  }
+  return 10;
+}
+
+// How the grader's watchdog ends a process (tools/grader/harness/watchdog.hpp).
+constexpr int kWatchdogExitCode = 124;
+
+// What one run of every case in one process tells.
+struct OneRun {
+  /// One passed record per case: the run exited 0, Catch2 says that exactly
+  /// the exercise's cases all passed, and no sanitizer wrote a report.
+  std::optional<std::vector<TestRecord>> all_passed;
+  /// The case the watchdog stopped, with the watchdog's report as its
+  /// output: a second run of it would only wait out the budget again.
+  std::optional<TestRecord> hung;
+};
+
+// Whether the last grade of `exercise` in `build_dir` had a case that the
+// watchdog stopped. While a learner works on a deadlock, several cases
+// usually hang: running them one by one (two at a time) straight away waits
+// out fewer budgets than a run of all of them in one process first.
+bool last_grade_hung(const std::string& build_dir, const Exercise& exercise) {
+  std::ifstream in(cache_file(build_dir, exercise));
+  for (std::string line; std::getline(in, line);) {
+    if (line.find("likely a deadlock") != std::string::npos ||
+        line.find("message=\"Timeout\"") != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Runs every case of the grader in one process.
+OneRun run_every_case_at_once(const Exercise& exercise) {
+  OneRun result;
+  if (exercise.executable.empty() || !fs::exists(exercise.executable)) {
+    return result;
+  }
+  // A backstop in case the watchdog itself cannot act: `timeout` stops the
+  // run (and what it started) well after every case's budget.
+  const long backstop = test_budget(exercise) * static_cast<long>(exercise.tests.size() + 1) + 30;
+  std::vector<std::string> argv{"timeout", "--kill-after=5", std::to_string(backstop) + "s", "env"};
   argv.insert(argv.end(), exercise.environment.begin(), exercise.environment.end());
   argv.insert(argv.end(), {exercise.executable, "--warn", "NoAssertions"});
   const ProcessResult run = run_process(argv, true);
   const std::string all_passed = "All tests passed (";
   const std::string cases = " assertions in " + std::to_string(exercise.tests.size()) + " test case";
   const auto summary = run.output.find(all_passed);
-  if (!run.succeeded() || summary == std::string::npos ||
-      run.output.find(cases, summary) == std::string::npos ||
-      run.output.find("Sanitizer") != std::string::npos) {
-    return std::nullopt;
+  if (run.succeeded() && summary != std::string::npos &&
+      run.output.find(cases, summary) != std::string::npos &&
+      run.output.find("Sanitizer") == std::string::npos) {
+    result.all_passed.emplace();
+    for (const auto& test : exercise.tests) {
+      result.all_passed->push_back(passed_record(test));
+    }
+    return result;
   }
-  std::vector<TestRecord> records;
-  for (const auto& test : exercise.tests) {
-    records.push_back(passed_record(test));
+  const std::string marker = "workbook watchdog: test case \"";
+  const auto at = run.output.find(marker);
+  const auto name_end =
+      at == std::string::npos ? at : run.output.find("\" did not finish", at + marker.size());
+  if (run.exit_code != kWatchdogExitCode || name_end == std::string::npos) {
+    return result;
   }
-  return records;
+  const std::string test =
+      exercise.name + ": " + run.output.substr(at + marker.size(), name_end - at - marker.size());
+  if (std::find(exercise.tests.begin(), exercise.tests.end(), test) == exercise.tests.end()) {
+    return result;
+  }
+  TestRecord hung;
+  hung.name = test;
+  hung.status = "fail";
+  hung.failure_message = "Failed";
+  hung.output = run.output.substr(at);
+  hung.xml = "<testcase name=\"" + xml_attribute(test) + "\" status=\"fail\"><failure message=\"Failed\"/>" +
+             "<system-out>" + xml_attribute(hung.output) + "</system-out></testcase>";
+  result.hung = std::move(hung);
+  return result;
 }
 
 } // namespace
 
 ExerciseResult Workspace::grade_in(const std::string& build_dir, const Manifest& book,
-                                   const Exercise& exercise, bool one_run_first) {
+                                   const Exercise& exercise) {
   ExerciseResult result;
   Manifest just_this = book;
   just_this.exercises = {exercise};
@@ -532,20 +609,29 @@ ExerciseResult Workspace::grade_in(const std::string& build_dir, const Manifest&
     result.verdict.detail = first_compiler_error(build.output, book.root);
     return result;
   }
-  // Most often every case passes here (the race check follows a passing
-  // grade), and one process says so sooner than a process per case: under
-  // ThreadSanitizer each start costs tens of milliseconds. Anything else, a
-  // failure, a report, a hang, and each case runs alone for its own verdict.
-  std::optional<std::vector<TestRecord>> at_once;
-  if (one_run_first) {
-    at_once = run_every_case_at_once(exercise);
+  // Most often every case passes here, and one process says so sooner than
+  // a process per case (ctest's own start and a start per case cost more
+  // than the cases of most graders; under ThreadSanitizer each start costs
+  // tens of milliseconds). Anything else, a failure, a report, a crash, and
+  // each case runs alone for its own verdict; a case the watchdog stopped
+  // keeps the report it has. After a grade that hung, the cases run one by
+  // one at once.
+  OneRun at_once = last_grade_hung(build_dir, exercise) ? OneRun{} : run_every_case_at_once(exercise);
+  std::vector<TestRecord> records;
+  if (at_once.all_passed) {
+    records = std::move(*at_once.all_passed);
+  } else {
+    // The grader was just built: its "compiles" test (a second build) is not run again.
+    std::string skipped = "^" + literal_pattern(exercise.name + ": compiles") + "$";
+    if (at_once.hung) {
+      skipped += "|^" + literal_pattern(at_once.hung->name) + "$";
+    }
+    records = run_ctest(build_dir, {"-R", "^" + exercise.name + ": ", "-E", skipped,
+                                    "--fixture-exclude-setup", "^compiles_" + exercise.name + "$"});
+    if (at_once.hung) {
+      records.push_back(std::move(*at_once.hung));
+    }
   }
-  // The grader was just built: its "compiles" test (a second build) is not run again.
-  auto records =
-      at_once
-          ? *at_once
-          : run_ctest(build_dir, {"-R", "^" + exercise.name + ": ", "-E", "^" + exercise.name + ": compiles$",
-                                  "--fixture-exclude-setup", "^compiles_" + exercise.name + "$"});
   records.push_back(passed_record(exercise.name + ": compiles"));
   save_verdict(build_dir, exercise, records);
   result.verdict = grade(just_this, records).front();
@@ -614,7 +700,7 @@ ExerciseResult Workspace::grade_one(const Exercise& exercise) {
     return result;
   }
   std::cout << "Every test case passes; now under ThreadSanitizer (" << tsan_dir_ << ") ..." << std::endl;
-  ExerciseResult race_check = grade_in(tsan_dir_, tsan_book, *under_tsan, /*one_run_first=*/true);
+  ExerciseResult race_check = grade_in(tsan_dir_, tsan_book, *under_tsan);
   race_check.verdict.exercise = &exercise;
   race_check.race_checked = true;
   fold_in_race_check(result.verdict, race_check.verdict);

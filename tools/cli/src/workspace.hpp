@@ -61,11 +61,10 @@ private:
   /// The ThreadSanitizer build's manifest, or nullptr (said once) when it
   /// cannot be set up: the grade then goes on without the race check.
   const Manifest* race_check_build();
-  /// With `one_run_first`, every case runs first in one process of the
-  /// grader; only if that run does not pass cleanly do the cases run one by
-  /// one, as ctest runs them.
-  ExerciseResult grade_in(const std::string& build_dir, const Manifest& book, const Exercise& exercise,
-                          bool one_run_first = false);
+  /// Builds the exercise's grader in `build_dir` and runs its cases: first
+  /// all in one process; only if that run does not pass cleanly do they run
+  /// one by one, as ctest runs them (a case that hung is not run again).
+  ExerciseResult grade_in(const std::string& build_dir, const Manifest& book, const Exercise& exercise);
 
   Options options_;
   Terminal terminal_;
