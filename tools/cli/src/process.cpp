@@ -109,7 +109,67 @@ std::string drain(int fd) {
   return output;
 }
 
+// How a child that waitpid reported ended.
+void record_status(int status, ProcessResult& result) {
+  if (WIFEXITED(status)) {
+    result.exit_code = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    result.signal = WTERMSIG(status);
+  }
+}
+
 } // namespace
+
+std::vector<ProcessResult> run_concurrently(const std::vector<std::vector<std::string>>& argvs) {
+  std::vector<ProcessResult> results(argvs.size());
+  std::vector<pid_t> children;
+  std::vector<int> files;
+  std::string failure;
+  for (const auto& argv : argvs) {
+    if (argv.empty()) {
+      failure = "run_concurrently: empty argument vector";
+      break;
+    }
+    char path[] = "/tmp/workbook-output-XXXXXX";
+    const int file = mkostemp(path, O_CLOEXEC);
+    if (file < 0) {
+      failure = std::string("mkostemp: ") + std::strerror(errno);
+      break;
+    }
+    unlink(path); // read through the descriptor; gone once it is closed
+    std::vector<char*> args;
+    for (const auto& arg : argv) {
+      args.push_back(const_cast<char*>(arg.c_str()));
+    }
+    args.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, file, STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, file, STDERR_FILENO);
+    pid_t pid = -1;
+    const int error = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (error != 0) {
+      close(file);
+      failure = "cannot start " + argv[0] + ": " + std::strerror(error);
+      break;
+    }
+    children.push_back(pid);
+    files.push_back(file);
+  }
+  for (std::size_t i = 0; i < children.size(); ++i) {
+    int status = 0;
+    while (waitpid(children[i], &status, 0) < 0 && errno == EINTR) {
+    }
+    record_status(status, results[i]);
+    lseek(files[i], 0, SEEK_SET);
+    results[i].output = drain(files[i]);
+  }
+  if (!failure.empty()) {
+    throw std::runtime_error(failure);
+  }
+  return results;
+}
 
 BackgroundProcess::BackgroundProcess(std::vector<std::string> argv, bool lower_priority) {
   std::vector<char*> args;

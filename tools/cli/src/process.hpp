@@ -23,6 +23,13 @@ struct ProcessResult {
 ProcessResult run_process(const std::vector<std::string>& argv, bool capture,
                           const std::optional<std::string>& working_directory = std::nullopt);
 
+/// Runs every argument vector at the same time, each with its stdout and
+/// stderr going to a file of its own (a file never fills up and stalls a
+/// program, as an unread pipe would), and waits for all of them. The results
+/// come in the order of `argvs`. Throws std::runtime_error when one cannot be
+/// started (those already started are waited for first).
+std::vector<ProcessResult> run_concurrently(const std::vector<std::vector<std::string>>& argvs);
+
 /// A build started ahead of need, in a process group of its own, so that
 /// it can be stopped (with everything it started) when it is not needed.
 class BackgroundProcess {

@@ -6,10 +6,13 @@
 #include "shipped.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -477,11 +480,13 @@ std::string xml_attribute(const std::string& text) {
 }
 
 // A ctest test that passed, as ctest's JUnit would record it.
-TestRecord passed_record(const std::string& name) {
+TestRecord passed_record(const std::string& name, double seconds = 0) {
   TestRecord record;
   record.name = name;
   record.status = "run";
-  record.xml = "<testcase name=\"" + xml_attribute(name) + "\" status=\"run\"/>";
+  record.seconds = seconds;
+  record.xml = "<testcase name=\"" + xml_attribute(name) + "\" status=\"run\" time=\"" +
+               std::to_string(seconds) + "\"/>";
   return record;
 }
 
@@ -512,20 +517,21 @@ long test_budget(const Exercise& exercise) {
 // How the grader's watchdog ends a process (tools/grader/harness/watchdog.hpp).
 constexpr int kWatchdogExitCode = 124;
 
-// What one run of every case in one process tells.
+// What a run of every case, in two processes at once, tells.
 struct OneRun {
-  /// One passed record per case: the run exited 0, Catch2 says that exactly
-  /// the exercise's cases all passed, and no sanitizer wrote a report.
+  /// One passed record per case: each process exited 0, Catch2 says that
+  /// exactly its cases all passed, and no sanitizer wrote a report.
   std::optional<std::vector<TestRecord>> all_passed;
-  /// The case the watchdog stopped, with the watchdog's report as its
-  /// output: a second run of it would only wait out the budget again.
-  std::optional<TestRecord> hung;
+  /// The cases the watchdog stopped (one per process at most), each with the
+  /// watchdog's report as its output: a second run of one would only wait
+  /// out the budget again.
+  std::vector<TestRecord> hung;
 };
 
 // Whether the last grade of `exercise` in `build_dir` had a case that the
 // watchdog stopped. While a learner works on a deadlock, several cases
 // usually hang: running them one by one (two at a time) straight away waits
-// out fewer budgets than a run of all of them in one process first.
+// out fewer budgets than a run of all of them in two processes first.
 bool last_grade_hung(const std::string& build_dir, const Exercise& exercise) {
   std::ifstream in(cache_file(build_dir, exercise));
   for (std::string line; std::getline(in, line);) {
@@ -537,42 +543,62 @@ bool last_grade_hung(const std::string& build_dir, const Exercise& exercise) {
   return false;
 }
 
-// Runs every case of the grader in one process.
-OneRun run_every_case_at_once(const Exercise& exercise) {
-  OneRun result;
-  if (exercise.executable.empty() || !fs::exists(exercise.executable)) {
-    return result;
+// How long each case took at the last grade in `build_dir` (none if unknown).
+std::map<std::string, double> last_durations(const std::string& build_dir, const Exercise& exercise) {
+  std::map<std::string, double> seconds;
+  std::ifstream in(cache_file(build_dir, exercise));
+  std::string stamp;
+  if (!std::getline(in, stamp)) {
+    return seconds;
   }
-  // A backstop in case the watchdog itself cannot act: `timeout` stops the
-  // run (and what it started) well after every case's budget.
-  const long backstop = test_budget(exercise) * static_cast<long>(exercise.tests.size() + 1) + 30;
-  std::vector<std::string> argv{"timeout", "--kill-after=5", std::to_string(backstop) + "s", "env"};
-  argv.insert(argv.end(), exercise.environment.begin(), exercise.environment.end());
-  argv.insert(argv.end(), {exercise.executable, "--warn", "NoAssertions"});
-  const ProcessResult run = run_process(argv, true);
-  const std::string all_passed = "All tests passed (";
-  const std::string cases = " assertions in " + std::to_string(exercise.tests.size()) + " test case";
-  const auto summary = run.output.find(all_passed);
-  if (run.succeeded() && summary != std::string::npos &&
-      run.output.find(cases, summary) != std::string::npos &&
-      run.output.find("Sanitizer") == std::string::npos) {
-    result.all_passed.emplace();
-    for (const auto& test : exercise.tests) {
-      result.all_passed->push_back(passed_record(test));
+  std::ostringstream rest;
+  rest << in.rdbuf();
+  try {
+    for (const auto& record : parse_junit(rest.str())) {
+      seconds[record.name] = record.seconds;
     }
-    return result;
+  } catch (const std::runtime_error&) {
+    seconds.clear(); // an unreadable cache only costs balance
   }
+  return seconds;
+}
+
+// The exercise's cases in two groups of about the same running time: the
+// longest first, each to the group with less so far, by the durations of the
+// last grade; in turns while they are unknown.
+std::vector<std::vector<std::string>> two_groups(const std::string& build_dir, const Exercise& exercise) {
+  const std::map<std::string, double> seconds = last_durations(build_dir, exercise);
+  std::vector<std::string> order = exercise.tests;
+  const auto duration = [&](const std::string& test) {
+    const auto found = seconds.find(test);
+    return found == seconds.end() ? 0.0 : found->second;
+  };
+  std::stable_sort(order.begin(), order.end(),
+                   [&](const std::string& a, const std::string& b) { return duration(a) > duration(b); });
+  std::vector<std::vector<std::string>> groups(std::min<std::size_t>(2, order.size()));
+  std::array<double, 2> load{0, 0};
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const std::size_t group = duration(order[i]) > 0 ? (load[0] <= load[1] ? 0 : 1) : i % groups.size();
+    groups[group].push_back(order[i]);
+    load[group] += duration(order[i]);
+  }
+  return groups;
+}
+
+// What the watchdog's message in `output` names as the stuck case, as a
+// record of that case; nothing when the run did not end by the watchdog.
+std::optional<TestRecord> hung_case(const Exercise& exercise, const ProcessResult& run) {
   const std::string marker = "workbook watchdog: test case \"";
   const auto at = run.output.find(marker);
   const auto name_end =
       at == std::string::npos ? at : run.output.find("\" did not finish", at + marker.size());
   if (run.exit_code != kWatchdogExitCode || name_end == std::string::npos) {
-    return result;
+    return std::nullopt;
   }
   const std::string test =
       exercise.name + ": " + run.output.substr(at + marker.size(), name_end - at - marker.size());
   if (std::find(exercise.tests.begin(), exercise.tests.end(), test) == exercise.tests.end()) {
-    return result;
+    return std::nullopt;
   }
   TestRecord hung;
   hung.name = test;
@@ -581,7 +607,61 @@ OneRun run_every_case_at_once(const Exercise& exercise) {
   hung.output = run.output.substr(at);
   hung.xml = "<testcase name=\"" + xml_attribute(test) + "\" status=\"fail\"><failure message=\"Failed\"/>" +
              "<system-out>" + xml_attribute(hung.output) + "</system-out></testcase>";
-  result.hung = std::move(hung);
+  return hung;
+}
+
+// Runs every case of the grader: half of them in each of two processes at
+// once (two cores, as ctest -j 2 runs them), each process running its cases
+// one after another.
+OneRun run_every_case_at_once(const std::string& build_dir, const Exercise& exercise) {
+  OneRun result;
+  if (exercise.executable.empty() || !fs::exists(exercise.executable) || exercise.tests.empty()) {
+    return result;
+  }
+  const std::vector<std::vector<std::string>> groups = two_groups(build_dir, exercise);
+  std::vector<std::vector<std::string>> argvs;
+  for (const auto& group : groups) {
+    // A backstop in case the watchdog itself cannot act: `timeout` stops the
+    // run (and what it started) well after every case's budget.
+    const long backstop = test_budget(exercise) * static_cast<long>(group.size() + 1) + 30;
+    std::vector<std::string> argv{"timeout", "--kill-after=5", std::to_string(backstop) + "s", "env"};
+    argv.insert(argv.end(), exercise.environment.begin(), exercise.environment.end());
+    // Catch2's test spec: names separated by commas (a case's name has none).
+    std::string spec;
+    for (const auto& test : group) {
+      spec += (spec.empty() ? "" : ",") + test.substr(exercise.name.size() + 2);
+    }
+    argv.insert(argv.end(), {exercise.executable, "--durations", "yes", "--warn", "NoAssertions", spec});
+    argvs.push_back(std::move(argv));
+  }
+  const std::vector<ProcessResult> runs = run_concurrently(argvs);
+  bool all_passed = true;
+  std::map<std::string, double> seconds;
+  for (std::size_t g = 0; g < runs.size(); ++g) {
+    const ProcessResult& run = runs[g];
+    const std::string cases = " assertions in " + std::to_string(groups[g].size()) + " test case";
+    const auto summary = run.output.find("All tests passed (");
+    all_passed = all_passed && run.succeeded() && summary != std::string::npos &&
+                 run.output.find(cases, summary) != std::string::npos &&
+                 run.output.find("Sanitizer") == std::string::npos;
+    if (auto hung = hung_case(exercise, run)) {
+      result.hung.push_back(std::move(*hung));
+    }
+    // --durations: "0.012 s: <case name>" as each case ends.
+    std::istringstream lines(run.output);
+    for (std::string line; std::getline(lines, line);) {
+      const auto colon = line.find(" s: ");
+      if (colon != std::string::npos && colon > 0 && std::isdigit(static_cast<unsigned char>(line[0])) != 0) {
+        seconds[exercise.name + ": " + line.substr(colon + 4)] = std::atof(line.c_str());
+      }
+    }
+  }
+  if (all_passed) {
+    result.all_passed.emplace();
+    for (const auto& test : exercise.tests) {
+      result.all_passed->push_back(passed_record(test, seconds.count(test) != 0 ? seconds[test] : 0));
+    }
+  }
   return result;
 }
 
@@ -609,28 +689,27 @@ ExerciseResult Workspace::grade_in(const std::string& build_dir, const Manifest&
     result.verdict.detail = first_compiler_error(build.output, book.root);
     return result;
   }
-  // Most often every case passes here, and one process says so sooner than
-  // a process per case (ctest's own start and a start per case cost more
-  // than the cases of most graders; under ThreadSanitizer each start costs
-  // tens of milliseconds). Anything else, a failure, a report, a crash, and
-  // each case runs alone for its own verdict; a case the watchdog stopped
-  // keeps the report it has. After a grade that hung, the cases run one by
-  // one at once.
-  OneRun at_once = last_grade_hung(build_dir, exercise) ? OneRun{} : run_every_case_at_once(exercise);
+  // Most often every case passes here, and two processes (each running half
+  // of the cases) say so sooner than a process per case: ctest's own start
+  // and a start per case cost more than the cases of most graders, and under
+  // ThreadSanitizer each start costs tens of milliseconds. Anything else, a
+  // failure, a report, a crash, and each case runs alone for its own
+  // verdict; a case the watchdog stopped keeps the report it has. After a
+  // grade that hung, the cases run one by one at once.
+  OneRun at_once =
+      last_grade_hung(build_dir, exercise) ? OneRun{} : run_every_case_at_once(build_dir, exercise);
   std::vector<TestRecord> records;
   if (at_once.all_passed) {
     records = std::move(*at_once.all_passed);
   } else {
     // The grader was just built: its "compiles" test (a second build) is not run again.
     std::string skipped = "^" + literal_pattern(exercise.name + ": compiles") + "$";
-    if (at_once.hung) {
-      skipped += "|^" + literal_pattern(at_once.hung->name) + "$";
+    for (const auto& hung : at_once.hung) {
+      skipped += "|^" + literal_pattern(hung.name) + "$";
     }
     records = run_ctest(build_dir, {"-R", "^" + exercise.name + ": ", "-E", skipped,
                                     "--fixture-exclude-setup", "^compiles_" + exercise.name + "$"});
-    if (at_once.hung) {
-      records.push_back(std::move(*at_once.hung));
-    }
+    records.insert(records.end(), at_once.hung.begin(), at_once.hung.end());
   }
   records.push_back(passed_record(exercise.name + ": compiles"));
   save_verdict(build_dir, exercise, records);

@@ -62,8 +62,9 @@ private:
   /// cannot be set up: the grade then goes on without the race check.
   const Manifest* race_check_build();
   /// Builds the exercise's grader in `build_dir` and runs its cases: first
-  /// all in one process; only if that run does not pass cleanly do they run
-  /// one by one, as ctest runs them (a case that hung is not run again).
+  /// all of them, half in each of two processes; only if that run does not
+  /// pass cleanly do they run one by one, as ctest runs them (a case that
+  /// hung is not run again).
   ExerciseResult grade_in(const std::string& build_dir, const Manifest& book, const Exercise& exercise);
 
   Options options_;
