@@ -14,6 +14,19 @@ extern char** environ;
 
 namespace workbook::cli {
 
+namespace {
+
+// How a child that waitpid reported ended.
+void record_status(int status, ProcessResult& result) {
+  if (WIFEXITED(status)) {
+    result.exit_code = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    result.signal = WTERMSIG(status);
+  }
+}
+
+} // namespace
+
 std::string ProcessResult::describe() const {
   if (signal != 0) {
     return std::string("killed by signal ") + std::to_string(signal) + " (" + strsignal(signal) + ")";
@@ -83,11 +96,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, bool capture,
       throw std::runtime_error(std::string("waitpid: ") + std::strerror(errno));
     }
   }
-  if (WIFEXITED(status)) {
-    result.exit_code = WEXITSTATUS(status);
-  } else if (WIFSIGNALED(status)) {
-    result.signal = WTERMSIG(status);
-  }
+  record_status(status, result);
   return result;
 }
 
@@ -107,15 +116,6 @@ std::string drain(int fd) {
   }
   close(fd);
   return output;
-}
-
-// How a child that waitpid reported ended.
-void record_status(int status, ProcessResult& result) {
-  if (WIFEXITED(status)) {
-    result.exit_code = WEXITSTATUS(status);
-  } else if (WIFSIGNALED(status)) {
-    result.signal = WTERMSIG(status);
-  }
 }
 
 } // namespace
@@ -221,11 +221,7 @@ ProcessResult BackgroundProcess::wait() {
   int status = 0;
   while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
   }
-  if (WIFEXITED(status)) {
-    result_.exit_code = WEXITSTATUS(status);
-  } else if (WIFSIGNALED(status)) {
-    result_.signal = WTERMSIG(status);
-  }
+  record_status(status, result_);
   finished_ = true;
   return result_;
 }
