@@ -1,4 +1,5 @@
 // reset and run: putting a stub back, and running an example.
+#include "build_tool.hpp"
 #include "commands.hpp"
 #include "process.hpp"
 
@@ -103,8 +104,7 @@ int run_command(Workspace& workspace) {
   }
   const Example& example = workspace.example(operands[0]);
   std::cout << "Building " << example.name << " ..." << std::endl;
-  const ProcessResult build =
-      run_process({"cmake", "--build", workspace.build_dir(), "--target", example.name}, true);
+  const ProcessResult build = run_process(build_command(workspace.build_dir(), {example.name}), true);
   if (!build.succeeded()) {
     std::cerr << build.output;
     throw std::runtime_error("building " + example.name + " failed (output above)");

@@ -1,5 +1,6 @@
 #include "workspace.hpp"
 
+#include "build_tool.hpp"
 #include "junit.hpp"
 #include "names.hpp"
 #include "process.hpp"
@@ -67,18 +68,6 @@ std::string tests_of(const std::vector<const Exercise*>& exercises) {
     pattern += (i == 0 ? "" : "|") + exercises[i]->name;
   }
   return pattern + "): ";
-}
-
-// The value of `name` in a build folder's CMakeCache.txt ("" when absent).
-std::string cache_value(const std::string& build_dir, const std::string& name) {
-  std::ifstream in(fs::path(build_dir) / "CMakeCache.txt");
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind(name + ":", 0) == 0) {
-      const auto equals = line.find('=');
-      return equals == std::string::npos ? "" : line.substr(equals + 1);
-    }
-  }
-  return "";
 }
 
 // A file name for the report of a test case: the case's name, reduced.
@@ -326,12 +315,11 @@ bool build_failed_for(const std::string& log, const Exercise& exercise) {
 
 std::vector<TestRecord> build_and_test(const std::string& build_dir,
                                        const std::vector<const Exercise*>& exercises) {
-  std::vector<std::string> build{"cmake", "--build", build_dir, "--target"};
+  std::vector<std::string> targets;
   for (const Exercise* exercise : exercises) {
-    build.push_back("grade_" + exercise->name);
+    targets.push_back("grade_" + exercise->name);
   }
-  build.insert(build.end(), {"--", "-k", "0"});
-  const ProcessResult built = run_process(build, true);
+  const ProcessResult built = run_process(build_command(build_dir, targets, /*keep_going=*/true), true);
   std::ofstream(fs::path(build_dir) / "workbook-build.log") << built.output;
   std::vector<TestRecord> records;
   std::vector<const Exercise*> to_test;
@@ -672,8 +660,7 @@ ExerciseResult Workspace::grade_in(const std::string& build_dir, const Manifest&
   ExerciseResult result;
   Manifest just_this = book;
   just_this.exercises = {exercise};
-  const ProcessResult build =
-      run_process({"cmake", "--build", build_dir, "--target", "grade_" + exercise.name}, true);
+  const ProcessResult build = run_process(build_command(build_dir, {"grade_" + exercise.name}), true);
   if (!build.succeeded()) {
     if (!fs::exists(fs::path(build_dir) / "CMakeCache.txt")) {
       throw std::runtime_error("the build folder " + build_dir +
@@ -756,9 +743,8 @@ ExerciseResult Workspace::grade_one(const Exercise& exercise) {
   // normal grader compiles), and stopped if the normal grade fails.
   std::optional<BackgroundProcess> tsan_build;
   if (checks_races() && fs::exists(fs::path(tsan_dir_) / "build.ninja")) {
-    tsan_build.emplace(
-        std::vector<std::string>{"cmake", "--build", tsan_dir_, "--target", "grade_" + exercise.name},
-        /*lower_priority=*/true);
+    tsan_build.emplace(build_command(tsan_dir_, {"grade_" + exercise.name}),
+                       /*lower_priority=*/true);
   }
   result = grade_in(build_dir_, book, exercise);
   if (result.verdict.state != State::done) {
