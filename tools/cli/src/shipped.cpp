@@ -27,8 +27,11 @@ std::set<std::string> untouched_exercises(const Manifest& manifest) {
   std::vector<std::string> paths;
   std::map<std::string, const Exercise*> by_path;
   for (const auto& exercise : manifest.exercises) {
+    // A file without the stub's marker is not the stub: no git needed for it
+    // (on a save of a solved exercise, none at all).
+    const fs::path file = fs::path(manifest.root) / exercise.stub;
     std::error_code error;
-    if (fs::is_regular_file(fs::path(manifest.root) / exercise.stub, error)) {
+    if (fs::is_regular_file(file, error) && still_a_stub(file)) {
       paths.push_back(exercise.stub);
       by_path[exercise.stub] = &exercise;
     }
@@ -71,8 +74,7 @@ std::set<std::string> untouched_exercises(const Manifest& manifest) {
       break;
     }
     const auto shipped = head_blob.find(path);
-    if (shipped != head_blob.end() && shipped->second == current &&
-        still_a_stub(fs::path(manifest.root) / path)) {
+    if (shipped != head_blob.end() && shipped->second == current) {
       untouched.insert(by_path[path]->name);
     }
   }
