@@ -80,6 +80,13 @@ echo "Warming up: grading $exercise (its reference solution) once in each build 
 # children included): on a machine shared with other work the second moves
 # much less than the first.
 declare -a quick tsan compile quick_cpu tsan_cpu compile_cpu
+# The CLI runs ninja itself in a Ninja build folder (cmake --build would add its own start).
+ninja="$(awk -F= '/^CMAKE_MAKE_PROGRAM:/ { print $2 }' "$build/CMakeCache.txt")"
+if grep -q '^CMAKE_GENERATOR:INTERNAL=Ninja$' "$build/CMakeCache.txt" && [[ -x "$ninja" ]]; then
+  build_grader=("$ninja" -C "$build" "grade_$exercise")
+else
+  build_grader=(cmake --build "$build" --target "grade_$exercise")
+fi
 timed() { # timed WALL_ARRAY CPU_ARRAY command...
   local -n wall_out="$1" cpu_out="$2"
   shift 2
@@ -100,8 +107,8 @@ for ((i = 1; i <= saves; ++i)); do
   timed quick quick_cpu "$cli" --build "$build" check "$exercise" --quick
   save "t$i"
   timed tsan tsan_cpu "$cli" --build "$build" check "$exercise"
-  save "c$i" # the grader's build alone: compile and link
-  timed compile compile_cpu cmake --build "$build" --target "grade_$exercise"
+  save "c$i" # the grader's build alone: compile and link, run as the CLI runs it
+  timed compile compile_cpu "${build_grader[@]}"
 done
 
 quick_median="$(printf '%s\n' "${quick[@]}" | median)"
