@@ -76,8 +76,8 @@ std::vector<std::string> read_lines(const fs::path& path) {
 std::string navigation(const fs::path& root, const std::vector<std::string>& ids, std::size_t at) {
   std::string nav = "<div class=\"workbook-nav\">";
   if (at > 0) {
-    nav += "&larr; \\ref " + label_of(ids[at - 1]) + " \"" + title_of(root / "chapters" / ids[at - 1] / "README.md") +
-           "\" &nbsp;|&nbsp; ";
+    nav += "&larr; \\ref " + label_of(ids[at - 1]) + " \"" +
+           title_of(root / "chapters" / ids[at - 1] / "README.md") + "\" &nbsp;|&nbsp; ";
   }
   nav += "\\ref index \"Contents\"";
   if (at + 1 < ids.size()) {
@@ -125,7 +125,8 @@ int main(int argc, char* argv[]) {
   const auto ids = chapters(root);
   std::string chapter;
   std::size_t at = 0;
-  if (relative.begin() != relative.end() && *relative.begin() == "chapters" && relative.filename() == "README.md") {
+  if (relative.begin() != relative.end() && *relative.begin() == "chapters" &&
+      relative.filename() == "README.md") {
     chapter = relative.parent_path().filename().string();
     at = static_cast<std::size_t>(std::find(ids.begin(), ids.end(), chapter) - ids.begin());
   }

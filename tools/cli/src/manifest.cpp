@@ -87,7 +87,8 @@ Manifest read_manifest(const std::string& build_dir) {
       manifest.chapters.push_back({fields[1], fields[2], fields[3]});
     } else if (kind == "exercise") {
       need(7);
-      manifest.exercises.push_back({fields[1], fields[2], fields[3], fields[4], fields[5], fields[6], {}, {}, {}});
+      manifest.exercises.push_back(
+          {fields[1], fields[2], fields[3], fields[4], fields[5], fields[6], {}, {}, {}});
     } else if (kind == "test") {
       need(3);
       tests.emplace_back(fields[1], fields[2]); // an exercise's test lines precede it
