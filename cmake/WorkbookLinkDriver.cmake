@@ -5,8 +5,9 @@
 # libstdc++ are the same when clang uses g++'s own GCC installation and the
 # build's flags mean the same to both, which is checked here once per
 # compiler and flags; a learner's save relinks a grader, so each save gains
-# it. Not for sanitized builds: g++ would link GCC's sanitizer runtimes, not
-# clang's.
+# it. Not for sanitized builds, nor for a target that links a sanitizer or
+# libFuzzer itself (see workbook_link_with_compiler): g++ would link GCC's
+# runtimes, or none, not clang's.
 option(WORKBOOK_LINK_WITH_GXX_DRIVER "Link clang's executables with g++'s quicker driver when the toolchains agree" ON)
 
 # Sets `out` to TRUE when g++ links what clang compiles, with `flags`, into a
@@ -59,7 +60,24 @@ if(WORKBOOK_LINK_WITH_GXX_DRIVER AND CMAKE_CXX_COMPILER_ID STREQUAL "Clang" AND 
     if(WORKBOOK_GXX_LINKS)
       set(CMAKE_CXX_LINK_EXECUTABLE
           "${WORKBOOK_GXX} <FLAGS> <CMAKE_CXX_LINK_FLAGS> <LINK_FLAGS> <OBJECTS> -o <TARGET> <LINK_LIBRARIES>")
+      set(WORKBOOK_LINKS_WITH_GXX TRUE)
       message(STATUS "Linking executables with ${WORKBOOK_GXX}'s driver (clang uses its GCC installation)")
     endif()
   endif()
 endif()
+
+# workbook_link_with_compiler(<target>)
+# Links <target> with the compiler's own driver even where the others are
+# linked by g++: for a target whose link options name a runtime of clang's
+# (-fsanitize=thread, -fsanitize=fuzzer). The rule stays the global one; a
+# link launcher (RULE_LAUNCH_LINK) replaces its first word, g++, by the
+# compiler.
+function(workbook_link_with_compiler target)
+  if(NOT WORKBOOK_LINKS_WITH_GXX)
+    return()
+  endif()
+  set(launcher "${CMAKE_BINARY_DIR}/CMakeFiles/workbook-link-with-compiler.sh")
+  file(CONFIGURE OUTPUT "${launcher}" @ONLY
+       CONTENT "#!/bin/sh\n# Runs a link command with @CMAKE_CXX_COMPILER@ in place of its first word.\nshift\nexec \"@CMAKE_CXX_COMPILER@\" \"$@\"\n")
+  set_target_properties(${target} PROPERTIES RULE_LAUNCH_LINK "/bin/sh ${launcher}")
+endfunction()
