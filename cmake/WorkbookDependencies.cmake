@@ -57,5 +57,24 @@ endif()
 target_link_libraries(workbook_httplib INTERFACE Threads::Threads)
 message(STATUS "Workbook: cpp-httplib via ${_workbook_httplib_how}")
 
+# --- pugixml: the CLI reads ctest's JUnit XML with it (a real XML reader:
+# entities, character references, CDATA and comments, which a hand-written
+# scanner gets wrong at the edges). Its CMake package, else pkg-config.
+add_library(workbook_pugixml INTERFACE)
+add_library(workbook::pugixml ALIAS workbook_pugixml)
+find_package(pugixml CONFIG QUIET)
+if(TARGET pugixml::pugixml)
+  target_link_libraries(workbook_pugixml INTERFACE pugixml::pugixml)
+else()
+  find_package(PkgConfig QUIET)
+  if(PkgConfig_FOUND)
+    pkg_check_modules(WORKBOOK_PUGIXML QUIET IMPORTED_TARGET pugixml)
+  endif()
+  if(NOT TARGET PkgConfig::WORKBOOK_PUGIXML)
+    message(FATAL_ERROR "pugixml not found: install libpugixml-dev (Debian), pugixml (Homebrew), pugixml-devel (Fedora)")
+  endif()
+  target_link_libraries(workbook_pugixml INTERFACE PkgConfig::WORKBOOK_PUGIXML)
+endif()
+
 # --- Doxygen: optional; the docs target exists only when it is found.
 find_package(Doxygen QUIET OPTIONAL_COMPONENTS dot)

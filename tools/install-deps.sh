@@ -27,9 +27,10 @@ declare -A probe=(
   [catch2]="file:/usr/include/catch2/catch.hpp|/usr/include/catch2/catch_all.hpp|/usr/local/include/catch2/catch_all.hpp|/opt/homebrew/include/catch2/catch_all.hpp"
   [libasio-dev]="file:/usr/include/asio.hpp|/usr/local/include/asio.hpp|/opt/homebrew/include/asio.hpp"
   [libcpp-httplib-dev]="file:/usr/include/httplib.h|/usr/local/include/httplib.h|/opt/homebrew/include/httplib.h"
+  [libpugixml-dev]="file:/usr/include/pugixml.hpp|/usr/local/include/pugixml.hpp|/opt/homebrew/include/pugixml.hpp"
   [doxygen]="cmd:doxygen"
 )
-order=(g++ clang lld cmake ninja-build pkg-config catch2 libasio-dev libcpp-httplib-dev doxygen)
+order=(g++ clang lld cmake ninja-build pkg-config catch2 libasio-dev libcpp-httplib-dev libpugixml-dev doxygen)
 probe[chromium]="cmd:chromium"
 ((browser)) && order+=(chromium)
 
@@ -91,8 +92,8 @@ if command -v apt-get > /dev/null 2>&1; then
   echo "Run:  sudo apt-get install -y ${missing[*]}" >&2
 else
   echo "Install them with your package manager, for example:" >&2
-  echo "  Debian/Ubuntu: sudo apt-get install -y g++ clang libclang-rt-dev llvm lld cmake ninja-build pkg-config catch2 libasio-dev libcpp-httplib-dev doxygen" >&2
-  echo "  Fedora:        sudo dnf install -y gcc-c++ clang lld cmake ninja-build pkgconf catch-devel asio-devel cpp-httplib-devel doxygen" >&2
-  echo "  macOS:         brew install llvm lld cmake ninja pkg-config catch2 asio cpp-httplib doxygen" >&2
+  echo "  Debian/Ubuntu: sudo apt-get install -y g++ clang libclang-rt-dev llvm lld cmake ninja-build pkg-config catch2 libasio-dev libcpp-httplib-dev libpugixml-dev doxygen" >&2
+  echo "  Fedora:        sudo dnf install -y gcc-c++ clang lld cmake ninja-build pkgconf catch-devel asio-devel cpp-httplib-devel pugixml-devel doxygen" >&2
+  echo "  macOS:         brew install llvm lld cmake ninja pkg-config catch2 asio cpp-httplib pugixml doxygen" >&2
 fi
 exit 1

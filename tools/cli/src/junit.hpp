@@ -1,5 +1,7 @@
-// Reading the JUnit XML that `ctest --output-junit` writes: one record per
-// ctest test, with its status, failure message and captured output.
+// ctest's JUnit XML (`ctest --output-junit`), read and written with pugixml:
+// one record per ctest test, with its status, failure message and captured
+// output. The CLI also writes records back (a cached verdict, a case the
+// watchdog stopped) in the same form, so one reader serves both.
 #pragma once
 
 #include <string>
@@ -13,13 +15,14 @@ struct TestRecord {
   std::string failure_message; ///< e.g. "Failed", "Timeout", "SEGFAULT", "Exception: ..."
   std::string output;          ///< the test's captured stdout/stderr (may be truncated by ctest)
   double seconds = 0;
-  std::string xml; ///< the <testcase> element as ctest wrote it (kept to cache a verdict)
 };
 
-/// Parses ctest's JUnit output. Throws std::runtime_error on malformed input.
+/// Every <testcase> in `xml`: a whole ctest report, or <testcase> elements
+/// one after another (XML comments between them are skipped). Throws
+/// std::runtime_error, with where and why, on malformed input.
 std::vector<TestRecord> parse_junit(const std::string& xml);
 
-/// Replaces the five XML entities and numeric character references.
-std::string decode_xml_entities(const std::string& text);
+/// `record` as one <testcase> element, which parse_junit reads back as it was.
+std::string to_junit_xml(const TestRecord& record);
 
 } // namespace workbook::cli

@@ -260,7 +260,7 @@ void save_verdict(const std::string& build_dir, const Exercise& exercise,
   bool compiled = false;
   for (const auto& record : records) {
     if (record.name.rfind(exercise.name + ": ", 0) == 0) {
-      text += record.xml + "\n";
+      text += to_junit_xml(record) + "\n";
       compiled = compiled || (record.name == exercise.name + ": compiles" && record.status == "run");
     }
   }
@@ -453,28 +453,12 @@ std::vector<Verdict> Workspace::grade_all() {
 
 namespace {
 
-std::string xml_attribute(const std::string& text) {
-  std::string escaped;
-  for (const char c : text) {
-    switch (c) {
-    case '&': escaped += "&amp;"; break;
-    case '<': escaped += "&lt;"; break;
-    case '>': escaped += "&gt;"; break;
-    case '"': escaped += "&quot;"; break;
-    default: escaped += c;
-    }
-  }
-  return escaped;
-}
-
 // A ctest test that passed, as ctest's JUnit would record it.
 TestRecord passed_record(const std::string& name, double seconds = 0) {
   TestRecord record;
   record.name = name;
   record.status = "run";
   record.seconds = seconds;
-  record.xml = "<testcase name=\"" + xml_attribute(name) + "\" status=\"run\" time=\"" +
-               std::to_string(seconds) + "\"/>";
   return record;
 }
 
@@ -593,8 +577,6 @@ std::optional<TestRecord> hung_case(const Exercise& exercise, const ProcessResul
   hung.status = "fail";
   hung.failure_message = "Failed";
   hung.output = run.output.substr(at);
-  hung.xml = "<testcase name=\"" + xml_attribute(test) + "\" status=\"fail\"><failure message=\"Failed\"/>" +
-             "<system-out>" + xml_attribute(hung.output) + "</system-out></testcase>";
   return hung;
 }
 
