@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -130,20 +131,38 @@ int check_command(Workspace& workspace) {
 
 namespace {
 
-using FileTimes = std::map<std::string, fs::file_time_type>;
+// What watch remembers of one exercise file: a save changes its modification
+// time, its contents or both (a file system with coarse timestamps can give
+// two saves the same time, so the contents are compared too).
+struct StubState {
+  fs::file_time_type time;
+  std::string contents;
+};
 
-// Every regular file under `folder` and its modification time.
-FileTimes scan(const fs::path& folder) {
-  FileTimes times;
-  std::error_code error;
-  for (auto it = fs::recursive_directory_iterator(folder, error);
-       !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
-    std::error_code ignored;
-    if (it->is_regular_file(ignored)) {
-      times[it->path().string()] = it->last_write_time(ignored);
+using StubStates = std::map<std::string, StubState>;
+
+// The state of every exercise file the book lists. Other files (an editor's
+// swap or backup file, the temporary file `sed -i` renames into place) are
+// not exercises and are not watched; a file missing for a moment, between an
+// editor's unlink and rename, is simply left out of this scan.
+StubStates scan(const Manifest& book) {
+  StubStates states;
+  for (const auto& exercise : book.exercises) {
+    const fs::path path = fs::path(book.root) / exercise.stub;
+    std::error_code error;
+    const fs::file_time_type time = fs::last_write_time(path, error);
+    if (error) {
+      continue;
     }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      continue;
+    }
+    std::ostringstream contents;
+    contents << in.rdbuf();
+    states[path.string()] = StubState{time, std::move(contents).str()};
   }
-  return times;
+  return states;
 }
 
 } // namespace
@@ -200,31 +219,30 @@ int watch_command(Workspace& workspace) {
     std::cout << "\n";
     show(*exercise, "", {});
   }
+  // The baseline is taken before "Watching" is printed, so a save made after
+  // that line is always seen as a save.
+  StubStates before = scan(book);
   announce();
-  const fs::path folder = fs::path(book.root) / "exercises";
-  FileTimes before = scan(folder);
   while (max_verdicts == 0 || verdicts_shown < max_verdicts) {
     std::this_thread::sleep_for(std::chrono::milliseconds(workspace.options().poll_ms));
-    FileTimes now = scan(folder);
+    const StubStates now = scan(book);
+    const Exercise* exercise = nullptr;
     std::string saved;
     fs::file_time_type saved_at{};
-    for (const auto& [path, time] : now) {
-      const auto old = before.find(path);
-      if (old == before.end() || old->second != time) {
-        saved = path;
-        saved_at = time;
-      }
-    }
-    before = std::move(now);
-    if (saved.empty()) {
-      continue;
-    }
-    // The saved file's exercise, else the one being watched.
-    const Exercise* exercise = current();
     for (const auto& candidate : book.exercises) {
-      if (fs::path(saved) == fs::path(book.root) / candidate.stub) {
-        exercise = &candidate;
+      const std::string path = (fs::path(book.root) / candidate.stub).string();
+      const auto fresh = now.find(path);
+      if (fresh == now.end()) {
+        continue; // mid-save; the next scan compares it with the old state
       }
+      const auto old = before.find(path);
+      if (old == before.end() || old->second.time != fresh->second.time ||
+          old->second.contents != fresh->second.contents) {
+        exercise = &candidate;
+        saved = path;
+        saved_at = fresh->second.time;
+      }
+      before[path] = fresh->second;
     }
     if (exercise == nullptr) {
       continue;

@@ -144,8 +144,10 @@ Options parse_options(const std::vector<std::string>& args) {
       } catch (const std::exception&) {
         throw UsageError(arg + " needs a number, not \"" + text + "\"");
       }
-      if (number < (arg == "--poll-ms" ? 10 : 0)) {
-        throw UsageError(arg + " " + text + " is out of range");
+      const int least = arg == "--poll-ms" ? 10 : 0;
+      if (number < least) {
+        throw UsageError(arg + " " + text + " is out of range: it takes " + std::to_string(least) +
+                         " or more");
       }
       (arg == "--poll-ms" ? options.poll_ms : options.max_verdicts) = number;
     } else if (arg == "--list" && options.command == "run") {

@@ -75,6 +75,7 @@ case "$scenario" in
   bad-input)
     rm "$fixture/exercises/01-demo/passes.hpp"
     wb check passes
+    wb watch --poll-ms 5
     echo "\$ workbook --build <missing> status" >> "$output"
     "$cli" --build "$work/no-such-build" status >> "$output" 2>&1
     echo "[exit $?]" >> "$output"
@@ -88,7 +89,9 @@ case "$scenario" in
       grep -q "Watching fails" "$work/watch.raw" && break
       sleep 0.1
     done
-    sleep 0.2 # a different modification time than the scan watch took first
+    # watch has its baseline before it prints "Watching", and compares contents
+    # as well as times, so this save is seen however coarse the clock; sed -i
+    # writes a temporary file and renames it, as many editors do.
     sed -i 's/return a - b;.*/return a + b;/' "$fixture/exercises/01-demo/fails.hpp"
     for _ in $(seq 1 600); do
       kill -0 "$watcher" 2> /dev/null || break
