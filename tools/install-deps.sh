@@ -53,9 +53,15 @@ if command -v dpkg-query > /dev/null 2>&1; then
   # unversioned llvm-symbolizer, which clang's ThreadSanitizer reports need)
   # and the site's theme (doxygen-awesome-css, packaged by Debian; elsewhere
   # the site falls back to Doxygen's own look).
-  for package in "${order[@]}" libclang-rt-dev llvm doxygen-awesome-css; do
-    dpkg-query -W -f='${Status}' "$package" 2> /dev/null | grep -q "install ok installed" \
-      || missing+=("$package")
+  # One query for all of them: this runs before every ./workbook command, so
+  # it has to be quick (a query per package took 0.15 s of each verdict).
+  wanted=("${order[@]}" libclang-rt-dev llvm doxygen-awesome-css)
+  # (dpkg-query fails when it knows a package not at all; the loop below
+  # counts that one as missing.)
+  installed=" $({ dpkg-query -W -f='${Package}:${Status}\n' "${wanted[@]}" 2> /dev/null || true; } |
+    sed -n 's/:install ok installed$//p' | tr '\n' ' ')"
+  for package in "${wanted[@]}"; do
+    [[ "$installed" == *" $package "* ]] || missing+=("$package")
   done
 else
   for package in "${order[@]}"; do
