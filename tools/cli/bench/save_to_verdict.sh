@@ -7,7 +7,7 @@
 # It puts the reference solution in place of the learner's file (which is
 # copied aside first and restored on exit, whatever happens), then saves the
 # file N times (default 10), each time with one more comment line, and times
-# `./workbook check NAME --quick` (the normal grade) and `workbook check NAME`
+# `./workbook check NAME --quick` (the normal grade) and `./workbook check NAME`
 # (the normal grade, then ThreadSanitizer's). One save's time is split into
 # the build of the grader (compile and link) and the rest (the grader run,
 # the CLI and ./workbook's checks).
@@ -44,7 +44,7 @@ fi
 cmake --build "$build" --target workbook_cli > /dev/null || exit 1
 # Timed as the learner types it: ./workbook, whose dependency check and
 # up-to-date check of the program itself come before every verdict.
-workbook=("$root/workbook")
+workbook="$root/workbook"
 
 line="$(awk -F'\t' -v name="$exercise" '$1 == "exercise" && $3 == name { print $4 "\t" $5 }' "$build/workbook-manifest.tsv")"
 if [[ -z "$line" ]]; then
@@ -76,7 +76,7 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 save() { echo "// save $1" >> "$stub"; }
 
 echo "Warming up: grading $exercise (its reference solution) once in each build ..."
-"${workbook[@]}" check "$exercise" > "$build/bench-save-to-verdict.log" 2>&1 ||
+"$workbook" check "$exercise" > "$build/bench-save-to-verdict.log" 2>&1 ||
   { tail -n 20 "$build/bench-save-to-verdict.log"; echo "save_to_verdict: the solution does not pass" >&2; exit 1; }
 
 # Each run's wall-clock time, and the processor time it used (user + system,
@@ -107,9 +107,9 @@ timed() { # timed WALL_ARRAY CPU_ARRAY command...
 }
 for ((i = 1; i <= saves; ++i)); do
   save "q$i"
-  timed quick quick_cpu "${workbook[@]}" check "$exercise" --quick
+  timed quick quick_cpu "$workbook" check "$exercise" --quick
   save "t$i"
-  timed tsan tsan_cpu "${workbook[@]}" check "$exercise"
+  timed tsan tsan_cpu "$workbook" check "$exercise"
   save "c$i" # the grader's build alone: compile and link, run as the CLI runs it
   timed compile compile_cpu "${build_grader[@]}"
 done

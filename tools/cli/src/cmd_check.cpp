@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -193,12 +194,12 @@ int watch_command(Workspace& workspace) {
                 << std::flush;
     }
   };
-  const auto show = [&](const Exercise& exercise, const std::string& saved, fs::file_time_type saved_at) {
+  const auto show = [&](const Exercise& exercise, std::optional<fs::file_time_type> saved_at) {
     const ExerciseResult result = workspace.grade_one(exercise);
     print_result(std::cout, result, terminal,
                  result.race_checked ? workspace.tsan_dir() : workspace.build_dir());
-    if (!saved.empty()) {
-      const std::chrono::duration<double> latency = fs::file_time_type::clock::now() - saved_at;
+    if (saved_at) {
+      const std::chrono::duration<double> latency = fs::file_time_type::clock::now() - *saved_at;
       std::ostringstream seconds;
       seconds.precision(2);
       seconds << std::fixed << latency.count();
@@ -217,7 +218,7 @@ int watch_command(Workspace& workspace) {
 
   if (const Exercise* exercise = current()) {
     std::cout << "\n";
-    show(*exercise, "", {});
+    show(*exercise, std::nullopt);
   }
   // The baseline is taken before "Watching" is printed, so a save made after
   // that line is always seen as a save.
@@ -227,7 +228,6 @@ int watch_command(Workspace& workspace) {
     std::this_thread::sleep_for(std::chrono::milliseconds(workspace.options().poll_ms));
     const StubStates now = scan(book);
     const Exercise* exercise = nullptr;
-    std::string saved;
     fs::file_time_type saved_at{};
     for (const auto& candidate : book.exercises) {
       const std::string path = (fs::path(book.root) / candidate.stub).string();
@@ -239,7 +239,6 @@ int watch_command(Workspace& workspace) {
       if (old == before.end() || old->second.time != fresh->second.time ||
           old->second.contents != fresh->second.contents) {
         exercise = &candidate;
-        saved = path;
         saved_at = fresh->second.time;
       }
       before[path] = fresh->second;
@@ -248,9 +247,8 @@ int watch_command(Workspace& workspace) {
       continue;
     }
     const Exercise* watched = current();
-    std::cout << "\nSaved " << fs::relative(saved, book.root).string() << ": grading " << exercise->name
-              << " ..." << std::endl;
-    show(*exercise, saved, saved_at);
+    std::cout << "\nSaved " << exercise->stub << ": grading " << exercise->name << " ..." << std::endl;
+    show(*exercise, saved_at);
     if (current() != watched) {
       announce();
     }

@@ -144,12 +144,13 @@ Options parse_options(const std::vector<std::string>& args) {
       } catch (const std::exception&) {
         throw UsageError(arg + " needs a number, not \"" + text + "\"");
       }
-      const int least = arg == "--poll-ms" ? 10 : 0;
+      const bool poll = arg == "--poll-ms";
+      const int least = poll ? 10 : 0;
       if (number < least) {
         throw UsageError(arg + " " + text + " is out of range: it takes " + std::to_string(least) +
                          " or more");
       }
-      (arg == "--poll-ms" ? options.poll_ms : options.max_verdicts) = number;
+      (poll ? options.poll_ms : options.max_verdicts) = number;
     } else if (arg == "--list" && options.command == "run") {
       options.operands.push_back("--list");
     } else if (!arg.empty() && arg[0] == '-') {
